@@ -17,9 +17,7 @@ func NormalizePhone(raw string) (e164, digits string, err error) {
 	if s == "" {
 		return "", "", fmt.Errorf("models: phone number: %w: empty", ErrInvalid)
 	}
-	if strings.HasPrefix(s, "whatsapp:") {
-		s = strings.TrimPrefix(s, "whatsapp:")
-	}
+	s = strings.TrimPrefix(s, "whatsapp:")
 	if strings.HasPrefix(s, "00") {
 		s = "+" + s[2:]
 	}

@@ -102,3 +102,12 @@ func (s *Store) CountUsers(ctx context.Context) (int64, error) {
 	}
 	return n, nil
 }
+
+// TouchLogin records a successful sign-in time.
+func (s *Store) TouchLogin(ctx context.Context, id int64) error {
+	now := s.clock()
+	if err := s.db.WithContext(ctx).Model(&User{}).Where("id = ?", id).Update("last_login_at", now).Error; err != nil {
+		return fmt.Errorf("models: touch login %d: %w", id, translate(err))
+	}
+	return nil
+}

@@ -35,13 +35,12 @@ const DefaultURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 var SecretKey = []byte("aviary-test-secret-key-32-bytes!!")
 
 type harness struct {
-	once      sync.Once
-	inMain    bool
-	adminURL  string // maintenance database URL
-	template  string // migrated template database name
-	cluster   *cluster
-	setupErr  error
-	skipCause string
+	once     sync.Once
+	inMain   bool
+	adminURL string // maintenance database URL
+	template string // migrated template database name
+	cluster  *cluster
+	setupErr error
 }
 
 var h harness

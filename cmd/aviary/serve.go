@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/aviaryhq/aviary/models"
+	"github.com/aviaryhq/aviary/web"
+)
+
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fs := newFlags("serve", "aviary serve\n\nRuns the dashboard. Applies no migrations: run \"aviary migrate\" first.", stdout)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(getenv, true)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stdout, nil))
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := requireCurrentSchema(ctx, store); err != nil {
+		return err
+	}
+	if n, err := store.CountUsers(ctx); err == nil && n == 0 {
+		fmt.Fprintln(stdout, "No users yet. Create the first admin with:\n  aviary user create --email you@example.com --role admin   (then type the password)")
+	}
+	return serve(ctx, cfg, store, logger, stdout, nil)
+}
+
+// openStore opens the configured database.
+func openStore(ctx context.Context, cfg Config) (*models.Store, error) {
+	openCtx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	return models.Open(openCtx, cfg.DatabaseURL, models.Options{SecretKey: cfg.SecretKey})
+}
+
+// requireCurrentSchema refuses to run on a database whose schema is behind the binary.
+func requireCurrentSchema(ctx context.Context, store *models.Store) error {
+	st, err := store.SchemaStatus(ctx)
+	if err != nil {
+		return err
+	}
+	if st.Behind() {
+		return fmt.Errorf("the database schema is at version %d but this aviary needs version %d: run \"aviary migrate\" first", st.Current, st.Latest)
+	}
+	return nil
+}
+
+// serve runs the web server until ctx is cancelled, then shuts down gracefully.
+// ready, when non-nil, is called with the listening address.
+func serve(ctx context.Context, cfg Config, store *models.Store, logger *slog.Logger, stdout io.Writer, extraOrigins []string) error {
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on AVIARY_ADDR %s: %w", cfg.Addr, err)
+	}
+	app := web.New(web.Deps{
+		Config: web.Config{
+			BaseURL:      cfg.BaseURL,
+			SecretKey:    cfg.SecretKey,
+			MediaOrigins: append(append([]string{}, cfg.MediaOrigins...), extraOrigins...),
+		},
+		Store:  store,
+		Logger: logger,
+	})
+	errc := make(chan error, 1)
+	go func() { errc <- app.Listener(ln) }()
+	logger.Info("aviary is listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	if err := app.ShutdownWithTimeout(10 * time.Second); err != nil && !errors.Is(err, context.Canceled) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

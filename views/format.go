@@ -1,0 +1,5 @@
+package views
+
+import "strconv"
+
+func statusText(code int) string { return "Error " + strconv.Itoa(code) }

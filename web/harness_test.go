@@ -1,0 +1,206 @@
+package web
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/aviaryhq/aviary/migrations"
+	"github.com/aviaryhq/aviary/models"
+	"github.com/aviaryhq/aviary/models/modelstest"
+	"github.com/gofiber/fiber/v2"
+)
+
+func TestMain(m *testing.M) { modelstest.Main(m) }
+
+// testEnv is a real Aviary app on a fresh database.
+type testEnv struct {
+	t     *testing.T
+	app   *fiber.App
+	store *models.Store
+	logs  *syncBuffer
+	clock *testClock
+}
+
+type envOptions struct {
+	dialect migrations.Dialect
+	baseURL string
+}
+
+// newTestEnv builds the app through web.New on a fresh Postgres database (or the dialect asked).
+func newTestEnv(t *testing.T, opts ...func(*envOptions)) *testEnv {
+	t.Helper()
+	o := envOptions{dialect: migrations.Postgres, baseURL: "http://127.0.0.1:8080"}
+	for _, f := range opts {
+		f(&o)
+	}
+	store := modelstest.Open(t, o.dialect)
+	logs := &syncBuffer{}
+	clock := &testClock{now: time.Now()}
+	app := New(Deps{
+		Config: Config{BaseURL: o.baseURL, SecretKey: modelstest.SecretKey, MediaOrigins: []string{"https://media.buildwithchirp.com"}},
+		Store:  store,
+		Logger: slog.New(slog.NewTextHandler(logs, nil)),
+		Now:    clock.Now,
+	})
+	return &testEnv{t: t, app: app, store: store, logs: logs, clock: clock}
+}
+
+func onSQLite(o *envOptions) { o.dialect = migrations.SQLite }
+
+// user creates a user with the role; the password is "password-<role>".
+func (e *testEnv) user(email, role string) models.User {
+	e.t.Helper()
+	u, err := e.store.CreateUser(context.Background(), models.NewUser{Email: email, Password: "password-" + role, Role: role})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return u
+}
+
+// client is a browser-like caller that keeps cookies and the CSRF token.
+type client struct {
+	e       *testEnv
+	cookies map[string]*http.Cookie
+	csrf    string
+	ip      string
+}
+
+func (e *testEnv) client() *client { return &client{e: e, cookies: map[string]*http.Cookie{}} }
+
+// signedIn returns a client signed in as a new user of the role.
+func (e *testEnv) signedIn(role string) *client {
+	e.t.Helper()
+	email := role + "@example.com"
+	e.user(email, role)
+	c := e.client()
+	resp := c.login(email, "password-"+role)
+	if resp.StatusCode != http.StatusSeeOther {
+		e.t.Fatalf("sign in as %s: status %d", role, resp.StatusCode)
+	}
+	return c
+}
+
+// login fetches the form (for the CSRF token) and posts the credentials.
+func (c *client) login(email, password string) *http.Response {
+	c.e.t.Helper()
+	c.get("/login")
+	return c.post("/login", url.Values{"email": {email}, "password": {password}})
+}
+
+func (c *client) get(path string) *http.Response {
+	return c.do(httptest.NewRequest(http.MethodGet, path, nil))
+}
+
+// post sends a form with the client's CSRF token.
+func (c *client) post(path string, form url.Values) *http.Response {
+	if form == nil {
+		form = url.Values{}
+	}
+	if form.Get("_csrf") == "" && c.csrf != "" {
+		form.Set("_csrf", c.csrf)
+	}
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.do(req)
+}
+
+// do sends req with the cookies, keeps new cookies and remembers the page's CSRF token.
+func (c *client) do(req *http.Request) *http.Response {
+	c.e.t.Helper()
+	for _, ck := range c.cookies {
+		req.AddCookie(ck)
+	}
+	if req.Header.Get("Accept") == "" {
+		req.Header.Set("Accept", "text/html")
+	}
+	if c.ip != "" {
+		req.RemoteAddr = c.ip + ":1234"
+	}
+	resp, err := c.e.app.Test(req, -1)
+	if err != nil {
+		c.e.t.Fatal(err)
+	}
+	for _, ck := range resp.Cookies() {
+		if ck.MaxAge < 0 {
+			delete(c.cookies, ck.Name)
+		} else {
+			c.cookies[ck.Name] = ck
+		}
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body = io.NopCloser(strings.NewReader(string(body)))
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+		if doc, err := goquery.NewDocumentFromReader(strings.NewReader(string(body))); err == nil {
+			if tok, ok := doc.Find(`meta[name="csrf-token"]`).Attr("content"); ok && tok != "" {
+				c.csrf = tok
+			}
+		}
+	}
+	return resp
+}
+
+// readBody returns the response body as a string.
+func readBody(t *testing.T, resp *http.Response) string {
+	t.Helper()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body = io.NopCloser(strings.NewReader(string(b)))
+	return string(b)
+}
+
+// doc parses an HTML response.
+func doc(t *testing.T, resp *http.Response) *goquery.Document {
+	t.Helper()
+	d, err := goquery.NewDocumentFromReader(strings.NewReader(readBody(t, resp)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// testClock is a movable clock.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// syncBuffer collects log output safely.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
