@@ -48,10 +48,8 @@ func (g routeGroup) chain(h fiber.Handler) []fiber.Handler {
 	return append(append(make([]fiber.Handler, 0, len(g.mw)+1), g.mw...), h)
 }
 
-func (g routeGroup) get(path string, h fiber.Handler)    { g.app.Get(path, g.chain(h)...) }
-func (g routeGroup) post(path string, h fiber.Handler)   { g.app.Post(path, g.chain(h)...) }
-func (g routeGroup) put(path string, h fiber.Handler)    { g.app.Put(path, g.chain(h)...) }
-func (g routeGroup) delete(path string, h fiber.Handler) { g.app.Delete(path, g.chain(h)...) }
+func (g routeGroup) get(path string, h fiber.Handler)  { g.app.Get(path, g.chain(h)...) }
+func (g routeGroup) post(path string, h fiber.Handler) { g.app.Post(path, g.chain(h)...) }
 func (g routeGroup) any(h fiber.Handler) {
 	args := make([]any, 0, len(g.mw)+1)
 	for _, m := range g.chain(h) {

@@ -10,7 +10,11 @@ import (
 )
 
 func TestHealthAndReadiness(t *testing.T) {
-	e := newTestEnv(t)
+	t.Run("postgres", func(t *testing.T) { testHealthAndReadiness(t, newTestEnv(t)) })
+	t.Run("sqlite", func(t *testing.T) { testHealthAndReadiness(t, newTestEnv(t, onSQLite)) })
+}
+
+func testHealthAndReadiness(t *testing.T, e *testEnv) {
 	c := e.client()
 	if resp := c.get("/healthz"); resp.StatusCode != 200 {
 		t.Errorf("/healthz = %d", resp.StatusCode)
