@@ -90,26 +90,27 @@ type Message struct {
 // Media is one attachment. MediaID is Chirp's permanent id (nil for legacy payloads that
 // carried none); no presigned URL is ever stored.
 type Media struct {
-	ID             int64 `gorm:"primaryKey"`
-	MediaID        *string
-	MessageID      int64
-	AppID          int64
-	ConversationID int64
-	Channel        string
-	Position       int
-	Kind           string
-	MimeType       string
-	SizeBytes      int64
-	Filename       string
-	Caption        string
-	SHA256         string `gorm:"column:sha256"`
-	IsVoiceNote    bool
-	CreatedAt      time.Time `gorm:"autoCreateTime:false"`
-	ExpiresAt      *time.Time
-	GoneAt         *time.Time
-	ExpiredAt      *time.Time
-	LastError      string
-	LastCheckedAt  *time.Time
+	ID              int64 `gorm:"primaryKey"`
+	MediaID         *string
+	MessageID       int64
+	AppID           int64
+	ConversationID  int64
+	Channel         string
+	Position        int
+	Kind            string
+	MimeType        string
+	SizeBytes       int64
+	Filename        string
+	Caption         string
+	SHA256          string `gorm:"column:sha256"`
+	IsVoiceNote     bool
+	CreatedAt       time.Time `gorm:"autoCreateTime:false"`
+	ExpiresAt       *time.Time
+	ExpiryFromChirp bool
+	GoneAt          *time.Time
+	ExpiredAt       *time.Time
+	LastError       string
+	LastCheckedAt   *time.Time
 }
 
 // TableName keeps the table called "media".
