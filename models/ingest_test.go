@@ -207,3 +207,42 @@ func TestMediaExpiryIsPredictedFromRetention(t *testing.T) {
 		}
 	})
 }
+
+func TestMediaStateRecording(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		app := testApp(t, s, "f")
+		t0 := time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC)
+		m := inbound("msg_f", t0, models.IncomingMedia{MediaID: "med_f1", Kind: models.KindImage}, models.IncomingMedia{MediaID: "med_f2", Kind: models.KindVideo})
+		if _, err := s.SaveMessage(ctx, app.ID, m); err != nil {
+			t.Fatal(err)
+		}
+		chirpExp := t0.AddDate(0, 0, 30)
+		if err := s.RecordMediaAnswer(ctx, app.ID, "med_f1", chirpExp); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RecordMediaError(ctx, app.ID, "med_f2", "chirp: temporarily unavailable (503)"); err != nil {
+			t.Fatal(err)
+		}
+		db, _ := s.SQLDB()
+		var exp time.Time
+		var fromChirp bool
+		_ = db.QueryRow(`SELECT expires_at, expiry_from_chirp FROM media WHERE media_id = 'med_f1'`).Scan(&exp, &fromChirp)
+		if !exp.Equal(chirpExp) || !fromChirp {
+			t.Errorf("med_f1 expiry %v from chirp %v", exp, fromChirp)
+		}
+		var gone *time.Time
+		var lastErr string
+		_ = db.QueryRow(`SELECT gone_at, last_error FROM media WHERE media_id = 'med_f2'`).Scan(&gone, &lastErr)
+		if gone != nil || lastErr == "" {
+			t.Errorf("a transient error marked gone (%v) or was not kept (%q)", gone, lastErr)
+		}
+		if err := s.MarkMediaGone(ctx, app.ID, "med_f2"); err != nil {
+			t.Fatal(err)
+		}
+		_ = db.QueryRow(`SELECT gone_at FROM media WHERE media_id = 'med_f2'`).Scan(&gone)
+		if gone == nil {
+			t.Error("404 not recorded as gone")
+		}
+	})
+}

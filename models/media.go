@@ -1,0 +1,48 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// MarkMediaGone records that Chirp answered 404 for a media: it was deleted by retention
+// and is never asked for again.
+func (s *Store) MarkMediaGone(ctx context.Context, appID int64, mediaID string) error {
+	now := s.clock()
+	err := s.db.WithContext(ctx).Model(&Media{}).
+		Where("app_id = ? AND media_id = ? AND gone_at IS NULL", appID, mediaID).
+		Updates(map[string]any{"gone_at": now, "last_checked_at": now, "last_error": "Chirp answered 404 Not Found"}).Error
+	if err != nil {
+		return fmt.Errorf("models: mark media %s gone: %w", mediaID, translate(err))
+	}
+	return nil
+}
+
+// RecordMediaAnswer records a successful Media API answer: Chirp's own expiry replaces
+// the predicted one, and an "expired" mark set by the sweeper is cleared (Chirp still
+// serves the file).
+func (s *Store) RecordMediaAnswer(ctx context.Context, appID int64, mediaID string, chirpExpires time.Time) error {
+	now := s.clock()
+	updates := map[string]any{"last_checked_at": now, "last_error": "", "expired_at": nil}
+	if !chirpExpires.IsZero() {
+		updates["expires_at"] = chirpExpires.UTC().Truncate(time.Microsecond)
+		updates["expiry_from_chirp"] = true
+	}
+	err := s.db.WithContext(ctx).Model(&Media{}).Where("app_id = ? AND media_id = ?", appID, mediaID).Updates(updates).Error
+	if err != nil {
+		return fmt.Errorf("models: record answer for media %s: %w", mediaID, translate(err))
+	}
+	return nil
+}
+
+// RecordMediaError records a failed Media API call that did not mean "gone" (timeouts,
+// 5xx, 429, 401). It never marks the media gone.
+func (s *Store) RecordMediaError(ctx context.Context, appID int64, mediaID, message string) error {
+	err := s.db.WithContext(ctx).Model(&Media{}).Where("app_id = ? AND media_id = ?", appID, mediaID).
+		Updates(map[string]any{"last_checked_at": s.clock(), "last_error": truncateRunes(message, 300)}).Error
+	if err != nil {
+		return fmt.Errorf("models: record error for media %s: %w", mediaID, translate(err))
+	}
+	return nil
+}
