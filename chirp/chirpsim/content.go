@@ -64,8 +64,8 @@ func Content(kind string, seed int64) (data []byte, mime, filename string) {
 	return nil, "", ""
 }
 
-// newRand returns the deterministic generator for seed.
-func newRand(seed int64) *rand.Rand {
+// contentRand returns the deterministic generator for seed.
+func contentRand(seed int64) *rand.Rand {
 	return rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15))
 }
 
@@ -89,20 +89,20 @@ func PNGPhoto(seed int64, w, h int) []byte {
 }
 
 func landscape(seed int64, w, h int) *image.RGBA {
-	r := newRand(seed)
+	r := contentRand(seed)
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
-	top, bottom := randColor(r, 40, 160), randColor(r, 150, 255)
+	top, bottom := contentColor(r, 40, 160), contentColor(r, 150, 255)
 	sunX, sunY := r.Float64()*float64(w), (0.15+0.3*r.Float64())*float64(h)
 	sunR := (0.05 + 0.07*r.Float64()) * float64(min(w, h))
 	sun := color.RGBA{255, uint8(200 + r.IntN(55)), uint8(80 + r.IntN(100)), 255}
 	for y := range h {
-		sky := lerp(top, bottom, float64(y)/float64(h))
+		sky := blend(top, bottom, float64(y)/float64(h))
 		for x := range w {
 			c := sky
 			if d := math.Hypot(float64(x)-sunX, float64(y)-sunY); d < sunR {
 				c = sun
 			} else if d < sunR*1.6 { // glow
-				c = lerp(sun, sky, (d-sunR)/(sunR*0.6))
+				c = blend(sun, sky, (d-sunR)/(sunR*0.6))
 			}
 			setPix(img, x, y, c)
 		}
@@ -113,14 +113,14 @@ func landscape(seed int64, w, h int) *image.RGBA {
 		amp := float64(h) * (0.12 - 0.03*float64(layer))
 		f1, f2 := 1+r.Float64()*3, 4+r.Float64()*6
 		p1, p2 := r.Float64()*2*math.Pi, r.Float64()*2*math.Pi
-		hill := randColor(r, 20, 90)
+		hill := contentColor(r, 20, 90)
 		hill.G = min(255, hill.G+60)
-		hill = lerp(hill, color.RGBA{0, 0, 0, 255}, 0.2*float64(layer))
+		hill = blend(hill, color.RGBA{0, 0, 0, 255}, 0.2*float64(layer))
 		for x := range w {
 			t := float64(x) / float64(w)
 			ridge := base - amp*math.Sin(2*math.Pi*f1*t+p1) - amp*0.3*math.Sin(2*math.Pi*f2*t+p2)
 			for y := max(0, int(ridge)); y < h; y++ {
-				setPix(img, x, y, lerp(hill, color.RGBA{0, 0, 0, 255}, 0.3*float64(y)/float64(h)))
+				setPix(img, x, y, blend(hill, color.RGBA{0, 0, 0, 255}, 0.3*float64(y)/float64(h)))
 			}
 		}
 	}
@@ -140,13 +140,13 @@ func setPix(img *image.RGBA, x, y int, c color.RGBA) {
 	p[0], p[1], p[2], p[3] = c.R, c.G, c.B, c.A
 }
 
-func randColor(r *rand.Rand, lo, hi int) color.RGBA {
+func contentColor(r *rand.Rand, lo, hi int) color.RGBA {
 	c := func() uint8 { return uint8(lo + r.IntN(hi-lo+1)) }
 	return color.RGBA{c(), c(), c(), 255}
 }
 
-// lerp mixes a and b: t=0 gives a, t=1 gives b.
-func lerp(a, b color.RGBA, t float64) color.RGBA {
+// blend mixes a and b: t=0 gives a, t=1 gives b.
+func blend(a, b color.RGBA, t float64) color.RGBA {
 	t = min(1, max(0, t))
 	mix := func(x, y uint8) uint8 { return uint8(float64(x) + (float64(y)-float64(x))*t + 0.5) }
 	return color.RGBA{mix(a.R, b.R), mix(a.G, b.G), mix(a.B, b.B), mix(a.A, b.A)}
@@ -155,10 +155,10 @@ func lerp(a, b color.RGBA, t float64) color.RGBA {
 // StickerPNG returns a 512×512 PNG sticker: a circle, heart or star with a
 // white outline and a face, on a transparent background.
 func StickerPNG(seed int64) []byte {
-	r := newRand(seed)
+	r := contentRand(seed)
 	const size = 512
 	img := image.NewNRGBA(image.Rect(0, 0, size, size))
-	fill := randColor(r, 60, 255)
+	fill := contentColor(r, 60, 255)
 	shape := r.IntN(3)
 	for py := range size {
 		for px := range size {
@@ -173,10 +173,10 @@ func StickerPNG(seed int64) []byte {
 		}
 	}
 	ink := color.NRGBA{30, 30, 30, 255}
-	disc(img, 200, 220, 28, ink)
-	disc(img, 312, 220, 28, ink)
+	stickerDisc(img, 200, 220, 28, ink)
+	stickerDisc(img, 312, 220, 28, ink)
 	for a := 0.15 * math.Pi; a <= 0.85*math.Pi; a += 0.01 { // smile
-		disc(img, 256+int(90*math.Cos(a)), 290+int(60*math.Sin(a)), 9, ink)
+		stickerDisc(img, 256+int(90*math.Cos(a)), 290+int(60*math.Sin(a)), 9, ink)
 	}
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, img); err != nil {
@@ -203,7 +203,7 @@ func insideSticker(shape int, x, y, s float64) bool {
 	return math.Hypot(x, y) <= radius
 }
 
-func disc(img *image.NRGBA, cx, cy, rad int, c color.NRGBA) {
+func stickerDisc(img *image.NRGBA, cx, cy, rad int, c color.NRGBA) {
 	for y := cy - rad; y <= cy+rad; y++ {
 		for x := cx - rad; x <= cx+rad; x++ {
 			if (x-cx)*(x-cx)+(y-cy)*(y-cy) <= rad*rad {

@@ -12,7 +12,7 @@ const WAVSampleRate = 16000
 // of the given length in seconds (at least 1), generated from seed: notes of
 // a pentatonic scale with soft attacks and decays.
 func WAVMelody(seed int64, seconds int) []byte {
-	r := newRand(seed)
+	r := contentRand(seed)
 	seconds = max(1, seconds)
 	n := seconds * WAVSampleRate
 	pentatonic := []float64{0, 2, 4, 7, 9, 12, 14, 16}

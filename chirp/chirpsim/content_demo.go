@@ -80,7 +80,7 @@ func DemoPhone(seed int64) string {
 
 // demoDocument returns the title and lines of a demo invoice.
 func demoDocument(seed int64) (title string, lines []string) {
-	r := newRand(seed)
+	r := contentRand(seed)
 	items := []string{"Wireless earbuds", "Phone case", "USB-C cable (2 m)", "Screen protector",
 		"Gift wrapping", "Express delivery", "Charging dock", "Travel adapter"}
 	number := 1000 + seed&0xfff
@@ -95,14 +95,14 @@ func demoDocument(seed int64) (title string, lines []string) {
 	for range 2 + r.IntN(4) {
 		qty, cents := 1+r.IntN(3), 499+r.IntN(9000)
 		total += qty * cents
-		lines = append(lines, fmt.Sprintf("%-34s %5d %10s", items[r.IntN(len(items))], qty, money(qty*cents)))
+		lines = append(lines, fmt.Sprintf("%-34s %5d %10s", items[r.IntN(len(items))], qty, demoMoney(qty*cents)))
 	}
 	lines = append(lines, strings.Repeat("-", 52),
-		fmt.Sprintf("%-40s %10s", "Total", money(total)),
+		fmt.Sprintf("%-40s %10s", "Total", demoMoney(total)),
 		"", "Thank you for your purchase!", "Questions? Reply to this WhatsApp chat.")
 	return fmt.Sprintf("Invoice %d", number), lines
 }
 
-func money(cents int) string {
+func demoMoney(cents int) string {
 	return fmt.Sprintf("$%d.%02d", cents/100, cents%100)
 }

@@ -132,7 +132,8 @@ type oldMessage struct {
 
 // BuildMessagePayload returns the webhook body announcing m in the given
 // shape, as chirp-api.md shows it. Inbound messages are "…received" events
-// (MESSAGE_CREATED in the old shape), outbound ones "…sent".
+// (MESSAGE_CREATED in the old shape), outbound ones "…sent". It panics on a
+// shape not listed in Shapes, a programming error.
 func BuildMessagePayload(shape Shape, m OutMessage) []byte {
 	inbound := m.Direction != "outbound"
 	var env payloadEnvelope
@@ -143,8 +144,10 @@ func BuildMessagePayload(shape Shape, m OutMessage) []byte {
 		env = flatPayload("sms", inbound, m, &payloadApp{ID: m.AppID, Name: m.AppName})
 	case ShapeWhatsAppNested:
 		env = nestedPayload(inbound, m)
-	default:
+	case ShapeSMSOld:
 		env = oldPayload(inbound, m)
+	default:
+		panic(fmt.Sprintf("chirpsim: BuildMessagePayload: unknown shape %d", int(shape)))
 	}
 	return hookJSON(env)
 }

@@ -283,3 +283,12 @@ func TestShapeString(t *testing.T) {
 		t.Errorf("unknown shape = %q", got)
 	}
 }
+
+func TestBuildMessagePayloadRejectsUnknownShape(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("BuildMessagePayload accepted an unknown shape")
+		}
+	}()
+	chirpsim.BuildMessagePayload(chirpsim.Shape(99), chirpsim.OutMessage{ID: "msg_1"})
+}
