@@ -2,8 +2,10 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -203,4 +205,45 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// listen serves the app on a loopback port for real HTTP clients and returns its URL.
+func (e *testEnv) listen() string {
+	e.t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	go func() { _ = e.app.Listener(ln) }()
+	e.t.Cleanup(func() { _ = e.app.ShutdownWithTimeout(5 * time.Second) })
+	return "http://" + ln.Addr().String()
+}
+
+// chirpApp registers a Chirp app with a known webhook secret.
+func (e *testEnv) chirpApp(appID, key, secret string) models.App {
+	e.t.Helper()
+	a, _, err := e.store.CreateApp(context.Background(), models.NewApp{AppID: appID, Name: "Test " + appID[len(appID)-4:], Key: key, WebhookSecret: secret})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return a
+}
+
+// count runs a COUNT(*) query.
+func (e *testEnv) count(query string, args ...any) int {
+	e.t.Helper()
+	db, err := e.store.SQLDB()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if e.store.Dialect() == migrations.Postgres { // database/sql with pgx wants $1, $2…
+		for i := 1; strings.Contains(query, "?"); i++ {
+			query = strings.Replace(query, "?", fmt.Sprintf("$%d", i), 1)
+		}
+	}
+	var n int
+	if err := db.QueryRow(query, args...).Scan(&n); err != nil {
+		e.t.Fatal(err)
+	}
+	return n
 }

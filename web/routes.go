@@ -12,6 +12,9 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/metrics", s.showMetrics)
 	app.Get("/static/*", s.serveStatic)
 
+	// Chirp webhooks: authenticated by the app's X-Webhook-Secret, no session or CSRF.
+	app.Post("/webhooks/chirp/:appID", s.receiveWebhook)
+
 	// Groups below have a session and CSRF protection on unsafe methods.
 	public := s.group(app)
 	signedIn := s.group(app, s.requireRole(roleViewer)) // viewer: conversations, threads, gallery, media
