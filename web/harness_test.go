@@ -35,6 +35,7 @@ type testEnv struct {
 type envOptions struct {
 	dialect migrations.Dialect
 	baseURL string
+	dbURL   string // an existing database instead of a fresh one
 }
 
 // newTestEnv builds the app through web.New on a fresh Postgres database (or the dialect asked).
@@ -44,7 +45,12 @@ func newTestEnv(t *testing.T, opts ...func(*envOptions)) *testEnv {
 	for _, f := range opts {
 		f(&o)
 	}
-	store := modelstest.Open(t, o.dialect)
+	var store *models.Store
+	if o.dbURL != "" {
+		store = modelstest.OpenURL(t, o.dbURL)
+	} else {
+		store = modelstest.Open(t, o.dialect)
+	}
 	logs := &syncBuffer{}
 	clock := &testClock{now: time.Now()}
 	app := New(Deps{
@@ -57,6 +63,8 @@ func newTestEnv(t *testing.T, opts ...func(*envOptions)) *testEnv {
 }
 
 func onSQLite(o *envOptions) { o.dialect = migrations.SQLite }
+
+func onDatabase(u string) func(*envOptions) { return func(o *envOptions) { o.dbURL = u } }
 
 // user creates a user with the role; the password is "password-<role>".
 func (e *testEnv) user(email, role string) models.User {
