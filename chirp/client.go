@@ -1,6 +1,21 @@
 // Package chirp is Aviary's integration with the Chirp messaging API: the
 // Media API client with typed errors, webhook payload decoding, and the
 // Resolver that turns stored media ids into fresh presigned URLs.
+//
+// Decisions where Chirp's documentation is silent:
+//   - 404 (and 410) is ErrGone whatever the cause. Chirp answers media of another app
+//     with the same 404 as deleted media, so the two cannot be told apart on
+//     the wire; Aviary always calls with the key of the app that received the
+//     media (Ref.AppKey), and the Resolver caches per key so a result obtained
+//     with a wrong key does not outlive the fix.
+//   - 401 and 403 are ErrUnauthorized; 429 is ErrRateLimited, with Retry-After
+//     read from the header (seconds or HTTP date) or else from the message
+//     ("Try again in N seconds"); everything else that is not 200 (5xx, 408,
+//     undocumented statuses), timeouts, network failures and undecodable
+//     bodies are ErrTransient. Nothing else is ever reported as gone.
+//   - Timestamps in a 200 answer that do not parse are left zero; an answer
+//     without a url is ErrTransient.
+//   - Error texts never contain a URL query: presigned URLs are secrets.
 package chirp
 
 import (
@@ -91,7 +106,8 @@ type mediaAnswer struct {
 
 // GetMedia asks the Media API for a fresh presigned URL of mediaID, with the
 // key of the app that received the media. Failures are *APIError values that
-// unwrap to ErrGone, ErrUnauthorized, ErrRateLimited or ErrTransient.
+// unwrap to ErrGone, ErrUnauthorized, ErrRateLimited or ErrTransient; an
+// empty mediaID is refused without a call.
 func (c *Client) GetMedia(ctx context.Context, appKey, mediaID string) (Media, error) {
 	if mediaID == "" {
 		return Media{}, errors.New("chirp: get media: empty media id")

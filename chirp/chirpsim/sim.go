@@ -3,6 +3,20 @@
 // URLs it hands out. It is a real HTTP server with a controllable clock, rate
 // limits, latency and fault injection, used by tests, by `aviary demo` and by
 // the standalone `cmd/chirpsim` binary.
+//
+// Behaviour where Chirp's documentation is silent, as chosen here:
+//   - Another app's media answers 404 exactly like unknown or deleted media.
+//   - Media is deleted when the sim clock reaches createdAt + retention days;
+//     expiresAt is that instant. Retention changes apply at once.
+//   - The per-key rate limit is a fixed one-minute window on the sim clock
+//     (which runs with real time and jumps with Advance), opened by the first
+//     call. With a limit set, every authenticated call carries
+//     X-RateLimit-Limit, -Remaining and -Reset (Unix seconds of the window's
+//     end); a refused call gets 429, Retry-After in whole seconds and the
+//     object error body. Injected bursts (Faults.RateLimitBurst) use the bare-string body.
+//   - Presigned download URLs are checked in this order: signature (403),
+//     expiry on the sim clock (403), retention (404). Downloads are never
+//     rate limited, delayed or faulted.
 package chirpsim
 
 import (
