@@ -21,6 +21,8 @@ package chirpsim
 
 import (
 	"crypto/rand"
+	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -168,8 +170,15 @@ func New(opts Options) *Sim {
 
 // Start returns a simulator listening on 127.0.0.1 on a free port.
 func Start(opts Options) (*Sim, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("chirpsim: listen: %w", err)
+	}
 	s := New(opts)
-	srv := httptest.NewUnstartedServer(s.handler)
+	srv := &httptest.Server{
+		Listener: ln,
+		Config:   &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second},
+	}
 	srv.Start()
 	s.mu.Lock()
 	s.srv = srv
