@@ -172,13 +172,14 @@ func decodeMedia(mediaID string, body []byte) (Media, error) {
 		URL:       a.URL,
 		MimeType:  a.MimeType,
 		FileSize:  a.FileSize,
-		CreatedAt: parseTime(a.CreatedAt),
-		ExpiresAt: parseTime(a.ExpiresAt),
+		CreatedAt: apiTime(a.CreatedAt),
+		ExpiresAt: apiTime(a.ExpiresAt),
 	}, nil
 }
 
-func parseTime(s string) time.Time {
-	t, err := time.Parse(time.RFC3339Nano, s)
+// apiTime reads a Media API timestamp; a missing or malformed one is the zero time.
+func apiTime(s string) time.Time {
+	t, err := parseTime(s)
 	if err != nil {
 		return time.Time{}
 	}
