@@ -46,3 +46,44 @@ func (s *Store) RecordMediaError(ctx context.Context, appID int64, mediaID, mess
 	}
 	return nil
 }
+
+// MediaWithApp is a media row with the app that received it.
+type MediaWithApp struct {
+	Media
+	App App
+}
+
+// MediaByMediaID finds a media by Chirp's media id.
+func (s *Store) MediaByMediaID(ctx context.Context, mediaID string) (MediaWithApp, error) {
+	var m Media
+	if err := s.db.WithContext(ctx).Where("media_id = ?", mediaID).Order("id").Take(&m).Error; err != nil {
+		return MediaWithApp{}, fmt.Errorf("models: find media %q: %w", mediaID, translate(err))
+	}
+	var a App
+	if err := s.db.WithContext(ctx).Take(&a, m.AppID).Error; err != nil {
+		return MediaWithApp{}, fmt.Errorf("models: app of media %q: %w", mediaID, translate(err))
+	}
+	return MediaWithApp{Media: m, App: a}, nil
+}
+
+// MediaByID finds a media by its row id.
+func (s *Store) MediaByID(ctx context.Context, id int64) (Media, error) {
+	var m Media
+	if err := s.db.WithContext(ctx).Take(&m, id).Error; err != nil {
+		return Media{}, fmt.Errorf("models: find media #%d: %w", id, translate(err))
+	}
+	return m, nil
+}
+
+// AppsByID returns every app keyed by row id (there are few).
+func (s *Store) AppsByID(ctx context.Context) (map[int64]App, error) {
+	apps, err := s.Apps(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]App, len(apps))
+	for _, a := range apps {
+		out[a.ID] = a
+	}
+	return out, nil
+}

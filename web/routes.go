@@ -27,6 +27,7 @@ func (s *Server) routes(app *fiber.App) {
 
 	signedIn.get("/", s.showConversations)
 	signedIn.get("/gallery", s.showGallery)
+	signedIn.get("/media/:mediaID", s.openMedia)
 
 	support.get("/search", s.showSearch)
 

@@ -3,6 +3,9 @@
 package web
 
 import (
+	"net/http"
+
+	"github.com/aviaryhq/aviary/chirp"
 	"log/slog"
 	"time"
 
@@ -31,6 +34,9 @@ type Deps struct {
 	Registry *prometheus.Registry
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// Resolver gets fresh presigned URLs from Chirp's Media API. Without one, media are
+	// shown through /media/:id only and never resolved (used by tests of other pages).
+	Resolver *chirp.Resolver
 }
 
 // Server holds the dependencies every handler uses.
@@ -45,6 +51,9 @@ type Server struct {
 	throttle *loginThrottle
 	csp      string
 	static   fiber.Handler
+	resolver *chirp.Resolver
+	// downloads fetches originals for /media/:id?download=1.
+	downloads *http.Client
 }
 
 // New builds the Fiber app with every route.
@@ -65,7 +74,8 @@ func New(d Deps) *fiber.App {
 }
 
 func newServer(d Deps) *Server {
-	s := &Server{cfg: d.Config, store: d.Store, log: d.Logger, now: d.Now, registry: d.Registry}
+	s := &Server{cfg: d.Config, store: d.Store, log: d.Logger, now: d.Now, registry: d.Registry, resolver: d.Resolver,
+		downloads: &http.Client{Timeout: 2 * time.Minute}}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

@@ -9,8 +9,11 @@ import (
 	"net"
 	"time"
 
+	"github.com/aviaryhq/aviary/chirp"
 	"github.com/aviaryhq/aviary/models"
 	"github.com/aviaryhq/aviary/web"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 )
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
@@ -56,6 +59,24 @@ func requireCurrentSchema(ctx context.Context, store *models.Store) error {
 	return nil
 }
 
+// newResolver builds the fresh-URL resolver on Chirp's Media API. A 404 is recorded on
+// the media row, so that media is never asked for again.
+func newResolver(cfg Config, store *models.Store, logger *slog.Logger, reg prometheus.Registerer) *chirp.Resolver {
+	client := chirp.NewClient(cfg.ChirpAPIURL)
+	return chirp.NewResolver(client, chirp.ResolverConfig{
+		Registerer: reg,
+		OnGone: func(ctx context.Context, ref chirp.Ref) {
+			app, err := store.AppByAppID(ctx, ref.AppID)
+			if err == nil {
+				err = store.MarkMediaGone(ctx, app.ID, ref.MediaID)
+			}
+			if err != nil {
+				logger.Error("could not record gone media", "media", ref.MediaID, "err", err)
+			}
+		},
+	})
+}
+
 // serve runs the web server until ctx is cancelled, then shuts down gracefully.
 // ready, when non-nil, is called with the listening address.
 func serve(ctx context.Context, cfg Config, store *models.Store, logger *slog.Logger, stdout io.Writer, extraOrigins []string) error {
@@ -63,14 +84,18 @@ func serve(ctx context.Context, cfg Config, store *models.Store, logger *slog.Lo
 	if err != nil {
 		return fmt.Errorf("listen on AVIARY_ADDR %s: %w", cfg.Addr, err)
 	}
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	app := web.New(web.Deps{
 		Config: web.Config{
 			BaseURL:      cfg.BaseURL,
 			SecretKey:    cfg.SecretKey,
 			MediaOrigins: append(append([]string{}, cfg.MediaOrigins...), extraOrigins...),
 		},
-		Store:  store,
-		Logger: logger,
+		Store:    store,
+		Logger:   logger,
+		Registry: registry,
+		Resolver: newResolver(cfg, store, logger, registry),
 	})
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listener(ln) }()
