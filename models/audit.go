@@ -3,12 +3,16 @@ package models
 import (
 	"context"
 	"fmt"
+	"strings"
 )
 
 // Record appends an event to the audit log. The time is set by the store.
 func (s *Store) Record(ctx context.Context, ev AuditEvent) error {
 	ev.ID = 0
 	ev.At = s.clock()
+	// Audit text often echoes user input (a mistyped email); keep it storable.
+	ev.ActorEmail, ev.Target, ev.Details = cleanText(ev.ActorEmail, 254), cleanText(ev.Target, 500), cleanText(ev.Details, 4000)
+	ev.ClientIP = cleanText(ev.ClientIP, 64)
 	if ev.Action == "" {
 		return fmt.Errorf("models: audit event without action: %w", ErrInvalid)
 	}
@@ -16,4 +20,11 @@ func (s *Store) Record(ctx context.Context, ev AuditEvent) error {
 		return fmt.Errorf("models: record audit %s: %w", ev.Action, translate(err))
 	}
 	return nil
+}
+
+// cleanText makes user-supplied text storable in every database: valid UTF-8, no NUL
+// bytes, at most n runes.
+func cleanText(s string, n int) string {
+	s = strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+	return truncateRunes(s, n)
 }

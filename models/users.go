@@ -87,7 +87,10 @@ func (s *Store) UserByID(ctx context.Context, id int64) (User, error) {
 // UserByEmail finds a user by email, ignoring case.
 func (s *Store) UserByEmail(ctx context.Context, email string) (User, error) {
 	var u User
-	e := strings.ToLower(strings.TrimSpace(email))
+	e, err := NormalizeEmail(email)
+	if err != nil { // not an address, so no user has it
+		return User{}, fmt.Errorf("models: find user by email: %w", ErrNotFound)
+	}
 	if err := s.db.WithContext(ctx).Where("lower(email) = ?", e).First(&u).Error; err != nil {
 		return User{}, fmt.Errorf("models: find user by email: %w", translate(err))
 	}

@@ -21,6 +21,11 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		status = http.StatusNotFound
 	case errors.Is(err, models.ErrUnavailable):
 		status = http.StatusServiceUnavailable
+	case errors.Is(err, models.ErrInvalid):
+		// A value the database refused (a handler should have said so itself; still, it
+		// is the client's input, not a server fault).
+		status = http.StatusBadRequest
+		s.log.Warn("invalid input reached the database", "route", routeName(c), "err", err)
 	}
 	if status >= 500 {
 		s.log.Error("request failed", "method", c.Method(), "route", routeName(c), "status", status, "err", err)
