@@ -72,7 +72,13 @@ func (s *Store) SaveMessage(ctx context.Context, appID int64, in IncomingMessage
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if len(msg.Media) > 0 {
 			var org Organization
-			if err := tx.Select("media_retention_days").Take(&org, 1).Error; err != nil {
+			q := tx.Select("media_retention_days")
+			if s.dialect == migrations.Postgres {
+				// Shared lock: UpdateRetention waits for this message, so its recompute
+				// cannot miss media predicted from the old retention.
+				q = q.Clauses(clause.Locking{Strength: "SHARE"})
+			}
+			if err := q.Take(&org, 1).Error; err != nil {
 				return err
 			}
 			for i := range msg.Media {

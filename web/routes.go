@@ -32,6 +32,7 @@ func (s *Server) routes(app *fiber.App) {
 	support.get("/search", s.showSearch)
 
 	admin.get("/settings/retention", s.showRetentionForm)
+	admin.post("/settings/retention", s.updateRetention)
 
 	// Anything else: a 404 page (with the session, so the header still shows who is in).
 	public.any(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

@@ -97,6 +97,8 @@ func serve(ctx context.Context, cfg Config, store *models.Store, logger *slog.Lo
 		Registry: registry,
 		Resolver: newResolver(cfg, store, logger, registry),
 	})
+	sweeper := &models.Sweeper{Store: store, Interval: cfg.SweepInterval, Logger: logger}
+	go sweeper.Run(ctx) // marks media past their expiry; stops with ctx
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listener(ln) }()
 	logger.Info("aviary is listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL)

@@ -1,0 +1,15 @@
+-- +goose Up
+-- One row per run of the media expiry sweeper (models.Store.SweepExpired). A run skipped
+-- because another instance held the sweep lock is not recorded.
+CREATE TABLE sweeps (
+    id          integer     PRIMARY KEY AUTOINCREMENT,
+    started_at  datetime    NOT NULL,
+    finished_at datetime    NULL,
+    changed     integer     NOT NULL DEFAULT 0,
+    error       text        NOT NULL DEFAULT '',
+    instance    text        NOT NULL DEFAULT ''
+);
+CREATE INDEX sweeps_by_start ON sweeps (started_at DESC, id DESC);
+
+-- +goose Down
+DROP TABLE sweeps;
