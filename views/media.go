@@ -114,23 +114,6 @@ func (m MediaItem) Detail() string {
 	return received
 }
 
-// ExpiryText is "expires in N days", "expires today", "expired on DATE" or "".
-func ExpiryText(expiresAt *time.Time, now time.Time) string {
-	if expiresAt == nil {
-		return ""
-	}
-	d := expiresAt.Sub(now)
-	switch {
-	case d <= 0:
-		return "expired on " + expiresAt.UTC().Format("2 Jan 2006")
-	case d < 24*time.Hour:
-		return "expires today"
-	case d < 48*time.Hour:
-		return "expires tomorrow"
-	}
-	return fmt.Sprintf("expires in %d days", int(d/(24*time.Hour)))
-}
-
 // HumanSize formats a byte count.
 func HumanSize(n int64) string {
 	switch {
