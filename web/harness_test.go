@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -28,6 +29,9 @@ type testEnv struct {
 	store *models.Store
 	logs  *syncBuffer
 	clock *testClock
+
+	listen sync.Once // fromLoopback's listener
+	addr   string
 }
 
 type envOptions struct {
@@ -64,6 +68,34 @@ func (e *testEnv) user(email, role string) models.User {
 		e.t.Fatal(err)
 	}
 	return u
+}
+
+// fromLoopback sends req over real TCP from the loopback address ip (127.x.y.z), so the
+// app sees that client IP: app.Test always reports 0.0.0.0. The app starts listening on
+// first use.
+func (e *testEnv) fromLoopback(ip string, req *http.Request) (*http.Response, error) {
+	e.listen.Do(func() {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		e.addr = ln.Addr().String()
+		go func() { _ = e.app.Listener(ln) }()
+		e.t.Cleanup(func() { _ = e.app.Shutdown() })
+	})
+	src := net.ParseIP(ip)
+	if src == nil || !src.IsLoopback() {
+		e.t.Fatalf("client ip %q: use a 127.x.y.z address", ip)
+	}
+	dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: src}}
+	hc := &http.Client{
+		Transport:     &http.Transport{DialContext: dialer.DialContext, DisableKeepAlives: true},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	out := req.Clone(context.Background())
+	out.RequestURI = ""
+	out.URL.Scheme, out.URL.Host = "http", e.addr
+	return hc.Do(out)
 }
 
 // client is a browser-like caller that keeps cookies and the CSRF token.
@@ -122,10 +154,13 @@ func (c *client) do(req *http.Request) *http.Response {
 	if req.Header.Get("Accept") == "" {
 		req.Header.Set("Accept", "text/html")
 	}
+	var resp *http.Response
+	var err error
 	if c.ip != "" {
-		req.RemoteAddr = c.ip + ":1234"
+		resp, err = c.e.fromLoopback(c.ip, req)
+	} else {
+		resp, err = c.e.app.Test(req, -1)
 	}
-	resp, err := c.e.app.Test(req, -1)
 	if err != nil {
 		c.e.t.Fatal(err)
 	}
