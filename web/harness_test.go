@@ -31,6 +31,9 @@ type testEnv struct {
 	store *models.Store
 	logs  *syncBuffer
 	clock *testClock
+
+	serving sync.Once // the app listening on addr, for real HTTP clients
+	addr    string
 }
 
 type envOptions struct {
@@ -77,6 +80,26 @@ func (e *testEnv) user(email, role string) models.User {
 		e.t.Fatal(err)
 	}
 	return u
+}
+
+// fromLoopback sends req over real TCP from the loopback address ip (127.x.y.z), so the
+// app sees that client IP: app.Test always reports 0.0.0.0. The app starts listening on
+// first use.
+func (e *testEnv) fromLoopback(ip string, req *http.Request) (*http.Response, error) {
+	e.listen()
+	src := net.ParseIP(ip)
+	if src == nil || !src.IsLoopback() {
+		e.t.Fatalf("client ip %q: use a 127.x.y.z address", ip)
+	}
+	dialer := &net.Dialer{LocalAddr: &net.TCPAddr{IP: src}}
+	hc := &http.Client{
+		Transport:     &http.Transport{DialContext: dialer.DialContext, DisableKeepAlives: true},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	out := req.Clone(context.Background())
+	out.RequestURI = ""
+	out.URL.Scheme, out.URL.Host = "http", e.addr
+	return hc.Do(out)
 }
 
 // client is a browser-like caller that keeps cookies and the CSRF token.
@@ -135,10 +158,13 @@ func (c *client) do(req *http.Request) *http.Response {
 	if req.Header.Get("Accept") == "" {
 		req.Header.Set("Accept", "text/html")
 	}
+	var resp *http.Response
+	var err error
 	if c.ip != "" {
-		req.RemoteAddr = c.ip + ":1234"
+		resp, err = c.e.fromLoopback(c.ip, req)
+	} else {
+		resp, err = c.e.app.Test(req, -1)
 	}
-	resp, err := c.e.app.Test(req, -1)
 	if err != nil {
 		c.e.t.Fatal(err)
 	}
@@ -218,16 +244,19 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// listen serves the app on a loopback port for real HTTP clients and returns its URL.
+// listen serves the app on a loopback port for real HTTP clients (once) and returns its URL.
 func (e *testEnv) listen() string {
 	e.t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	go func() { _ = e.app.Listener(ln) }()
-	e.t.Cleanup(func() { _ = e.app.ShutdownWithTimeout(5 * time.Second) })
-	return "http://" + ln.Addr().String()
+	e.serving.Do(func() {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		e.addr = ln.Addr().String()
+		go func() { _ = e.app.Listener(ln) }()
+		e.t.Cleanup(func() { _ = e.app.ShutdownWithTimeout(5 * time.Second) })
+	})
+	return "http://" + e.addr
 }
 
 // chirpApp registers a Chirp app with a known webhook secret.

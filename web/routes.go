@@ -33,6 +33,22 @@ func (s *Server) routes(app *fiber.App) {
 
 	admin.get("/settings/retention", s.showRetentionForm)
 	admin.post("/settings/retention", s.updateRetention)
+	admin.get("/settings/apps", s.showApps)
+	admin.post("/settings/apps", s.createApp)
+	admin.get("/settings/apps/:appID", s.showEditApp)
+	admin.post("/settings/apps/:appID", s.updateApp)
+	admin.post("/settings/apps/:appID/rotate", s.rotateAppSecret)
+	admin.post("/settings/apps/:appID/delete", s.deleteApp)
+	admin.get("/settings/users", s.showUsers)
+	admin.post("/settings/users", s.createUser)
+	admin.post("/settings/users/:id/role", s.changeUserRole)
+	admin.post("/settings/users/:id/disable", s.disableUser)
+	admin.post("/settings/users/:id/enable", s.enableUser)
+	admin.post("/settings/users/:id/password", s.resetUserPassword)
+	admin.post("/settings/users/:id/signout", s.signOutUser)
+	admin.post("/settings/account/signout-everywhere", s.signOutEverywhere)
+	admin.get("/audit", s.showAudit)
+	admin.get("/audit.csv", s.exportAudit)
 
 	// Anything else: a 404 page (with the session, so the header still shows who is in).
 	public.any(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

@@ -1,5 +1,6 @@
-// Aviary's small script. htmx does the heavy lifting; this adds CSRF to htmx requests and
-// recovers media whose presigned URL aged in an open tab.
+// Aviary's small script. htmx does the heavy lifting; this adds CSRF to htmx requests,
+// recovers media whose presigned URL aged in an open tab, and makes [data-copy] buttons
+// copy the text of the element whose id they name.
 (function () {
   'use strict';
 
@@ -33,4 +34,35 @@
     el.setAttribute('src', href + sep + 'retry=' + Date.now());
     if (el.load) { el.load(); }
   }, true);
+
+  function selectText(el) {
+    var range = document.createRange();
+    range.selectNodeContents(el);
+    var sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+  }
+
+  function announce(button, text) {
+    var label = button.getAttribute('data-label') || button.textContent;
+    button.setAttribute('data-label', label);
+    button.textContent = text;
+    window.setTimeout(function () { button.textContent = label; }, 2000);
+  }
+
+  document.addEventListener('click', function (e) {
+    var button = e.target.closest && e.target.closest('[data-copy]');
+    if (!button) { return; }
+    var el = document.getElementById(button.getAttribute('data-copy'));
+    if (!el) { return; }
+    var text = el.textContent.trim();
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(function () { announce(button, 'Copied'); },
+        function () { selectText(el); announce(button, 'Press Ctrl+C'); });
+    } else {
+      // Plain http: the clipboard API is unavailable, so select the text for a manual copy.
+      selectText(el);
+      announce(button, 'Selected — press Ctrl+C');
+    }
+  });
 })();
