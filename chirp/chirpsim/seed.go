@@ -87,10 +87,7 @@ func SeedHistory(ctx context.Context, sim *Sim, deliver DeliverFunc, opts SeedOp
 	stats := seedStatsOf(convs, now, retention)
 	n, err := deliverHistory(ctx, deliver, convs, now, opts.Concurrency)
 	stats.Webhooks = n
-	if err != nil {
-		return stats, err
-	}
-	return stats, nil
+	return stats, err
 }
 
 func (o SeedOptions) withDefaults() SeedOptions {
