@@ -37,7 +37,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if n, err := store.CountUsers(ctx); err == nil && n == 0 {
 		fmt.Fprintln(stdout, "No users yet. Create the first admin with:\n  aviary user create --email you@example.com --role admin   (then type the password)")
 	}
-	return serve(ctx, cfg, store, logger, stdout, nil)
+	return serve(ctx, cfg, store, logger, stdout, nil, nil)
 }
 
 // openStore opens the configured database.
@@ -78,8 +78,10 @@ func newResolver(cfg Config, store *models.Store, logger *slog.Logger, reg prome
 }
 
 // serve runs the web server until ctx is cancelled, then shuts down gracefully.
-// ready, when non-nil, is called with the listening address.
-func serve(ctx context.Context, cfg Config, store *models.Store, logger *slog.Logger, stdout io.Writer, extraOrigins []string) error {
+// extraOrigins may serve media besides cfg.MediaOrigins (the demo's simulator).
+// ready, when non-nil, is called with the listening address once connections
+// are accepted; it must not block.
+func serve(ctx context.Context, cfg Config, store *models.Store, logger *slog.Logger, stdout io.Writer, extraOrigins []string, ready func(addr string)) error {
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on AVIARY_ADDR %s: %w", cfg.Addr, err)
@@ -102,6 +104,9 @@ func serve(ctx context.Context, cfg Config, store *models.Store, logger *slog.Lo
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listener(ln) }()
 	logger.Info("aviary is listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL)
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
 	select {
 	case err := <-errc:
 		return err
