@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/aviaryhq/aviary/chirp"
 	"github.com/aviaryhq/aviary/migrations"
 	"github.com/aviaryhq/aviary/models"
 	"github.com/aviaryhq/aviary/models/modelstest"
@@ -33,9 +34,10 @@ type testEnv struct {
 }
 
 type envOptions struct {
-	dialect migrations.Dialect
-	baseURL string
-	dbURL   string // an existing database instead of a fresh one
+	dialect  migrations.Dialect
+	baseURL  string
+	dbURL    string          // an existing database instead of a fresh one
+	resolver *chirp.Resolver // resolves media at render time (nil: none)
 }
 
 // newTestEnv builds the app through web.New on a fresh Postgres database (or the dialect asked).
@@ -54,10 +56,11 @@ func newTestEnv(t *testing.T, opts ...func(*envOptions)) *testEnv {
 	logs := &syncBuffer{}
 	clock := &testClock{now: time.Now()}
 	app := New(Deps{
-		Config: Config{BaseURL: o.baseURL, SecretKey: modelstest.SecretKey, MediaOrigins: []string{"https://media.buildwithchirp.com"}},
-		Store:  store,
-		Logger: slog.New(slog.NewTextHandler(logs, nil)),
-		Now:    clock.Now,
+		Config:   Config{BaseURL: o.baseURL, SecretKey: modelstest.SecretKey, MediaOrigins: []string{"https://media.buildwithchirp.com"}},
+		Store:    store,
+		Logger:   slog.New(slog.NewTextHandler(logs, nil)),
+		Now:      clock.Now,
+		Resolver: o.resolver,
 	})
 	return &testEnv{t: t, app: app, store: store, logs: logs, clock: clock}
 }

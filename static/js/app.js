@@ -33,4 +33,31 @@
     el.setAttribute('src', href + sep + 'retry=' + Date.now());
     if (el.load) { el.load(); }
   }, true);
+
+  // Times are rendered as <time datetime="…" data-local="datetime|time|date"> with a UTC
+  // text; show them in the viewer's own time zone.
+  var formats = {};
+  function formatter(style) {
+    if (!formats[style]) {
+      var opts = style === 'time' ? { hour: 'numeric', minute: '2-digit' }
+        : style === 'date' ? { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' }
+        : { day: 'numeric', month: 'short', year: 'numeric', hour: 'numeric', minute: '2-digit' };
+      try { formats[style] = new Intl.DateTimeFormat(undefined, opts); } catch (err) { formats[style] = null; }
+    }
+    return formats[style];
+  }
+  function localizeTimes(root) {
+    if (!root || !root.querySelectorAll) { return; }
+    var list = root.querySelectorAll('time[data-local]');
+    for (var i = 0; i < list.length; i++) {
+      var el = list[i];
+      var d = new Date(el.getAttribute('datetime'));
+      var f = formatter(el.getAttribute('data-local'));
+      if (!f || isNaN(d.getTime())) { continue; }
+      el.textContent = f.format(d);
+      el.setAttribute('data-localized', '1');
+    }
+  }
+  document.addEventListener('DOMContentLoaded', function () { localizeTimes(document); });
+  document.addEventListener('htmx:load', function (e) { localizeTimes(e.detail && e.detail.elt); });
 })();
