@@ -50,4 +50,3 @@ func (e *testEnv) message(app models.App, m models.IncomingMessage) models.SaveR
 	}
 	return r
 }
-
