@@ -110,3 +110,29 @@ func TestThreadMediaFreshURLsAndPlaceholders(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+func TestGalleryTilesFreshURLsAndPlaceholders(t *testing.T) {
+	m := newMediaEnv(t)
+	c := m.signedIn("viewer")
+	now := time.Now().UTC()
+	live := m.deliver("msg_live", "+15551230001", "look", now.Add(-time.Hour), photo(1))
+	old := m.deliver("msg_old", "+15551230001", "", now.Add(-2*time.Hour), photo(2))
+	m.sim.SetRetentionDays(1) // Chirp's retention shortened to a day, and a day passes for the older photo only
+	m.sim.Advance(22*time.Hour + 30*time.Minute)
+	d := c.page("/gallery", 200)
+	liveTile := d.Find(fmt.Sprintf(`[data-testid="gallery-tile"][data-media-id="%s"]`, live[0]))
+	src := liveTile.Find("img").AttrOr("src", "")
+	if !strings.HasPrefix(src, m.sim.URL()+"/files/") || !strings.Contains(src, "X-Amz-Signature=") {
+		t.Errorf("live tile img src %q is not a fresh presigned URL from the simulator", src)
+	}
+	if liveTile.Find("[data-lightbox-item]").AttrOr("data-src", "") != src {
+		t.Error("the lightbox would not show the fresh URL")
+	}
+	oldTile := d.Find(fmt.Sprintf(`[data-testid="gallery-tile"][data-media-id="%s"]`, old[0]))
+	if oldTile.AttrOr("data-state", "") != "gone" || oldTile.Find("img").Length() != 0 || oldTile.Find("[data-lightbox-item]").AttrOr("data-reason", "") == "" {
+		t.Errorf("media deleted by retention: state %q, %d imgs", oldTile.AttrOr("data-state", ""), oldTile.Find("img").Length())
+	}
+	if got := m.sim.Counters().Endpoint[chirpsim.EndpointMedia]; got != 2 {
+		t.Errorf("%d Media API calls for one page of two media, want 2", got)
+	}
+}
