@@ -170,7 +170,7 @@ func galleryFilters(f GalleryFilterForm) templ.Component {
 			templ_7745c5c3_Var3 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<form method=\"get\" action=\"/gallery\" class=\"card mb-6 grid grid-cols-1 gap-3 p-3 sm:grid-cols-2 sm:p-4 lg:grid-cols-4\" data-testid=\"filter-form\" role=\"search\" aria-label=\"Filter media\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<form method=\"get\" action=\"/gallery\" class=\"card mb-6 grid grid-cols-2 gap-3 p-3 sm:p-4 lg:grid-cols-4\" data-testid=\"filter-form\" role=\"search\" aria-label=\"Filter media\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -190,7 +190,7 @@ func galleryFilters(f GalleryFilterForm) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<div><label for=\"g-contact\" class=\"label\">Contact number</label> <input id=\"g-contact\" name=\"contact\" type=\"search\" inputmode=\"tel\" autocomplete=\"off\" value=\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<div class=\"col-span-2 lg:col-span-1\"><label for=\"g-contact\" class=\"label\">Contact number</label> <input id=\"g-contact\" name=\"contact\" type=\"search\" inputmode=\"tel\" autocomplete=\"off\" value=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -328,7 +328,7 @@ func galleryFilters(f GalleryFilterForm) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "</div><div class=\"flex items-end gap-2\"><button type=\"submit\" class=\"btn-primary\">Apply</button> ")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "</div><div class=\"col-span-2 flex items-end gap-2 lg:col-span-1\"><button type=\"submit\" class=\"btn-primary\">Apply</button> ")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

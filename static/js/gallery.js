@@ -18,6 +18,16 @@
     return e;
   }
 
+  function docIcon() {
+    var ns = 'http://www.w3.org/2000/svg', svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('viewBox', '0 0 24 24'); svg.setAttribute('class', 'h-10 w-10 shrink-0'); svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('fill', 'none'); svg.setAttribute('stroke', 'currentColor'); svg.setAttribute('stroke-width', '1.5');
+    ['M14 3H7a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2V8l-5-5Z', 'M14 3v5h5M9 13h6M9 17h4'].forEach(function (d) {
+      var p = document.createElementNS(ns, 'path'); p.setAttribute('d', d); svg.appendChild(p);
+    });
+    return svg;
+  }
+
   // view builds the stage content for one tile from its data attributes.
   function view(t) {
     var d = t.dataset, kind = d.kind;
@@ -40,7 +50,7 @@
       return el('audio', media);
     }
     var card = el('a', { href: d.download, 'class': 'flex max-w-md items-center gap-3 rounded-lg bg-white/10 p-4 hover:bg-white/20', 'data-testid': 'lightbox-media' });
-    card.appendChild(el('span', { 'class': 'text-3xl', 'aria-hidden': 'true' }, '📄'));
+    card.appendChild(docIcon());
     var label = el('span', { 'class': 'min-w-0' });
     label.appendChild(el('span', { 'class': 'block truncate font-medium' }, d.filename || 'Document'));
     label.appendChild(el('span', { 'class': 'block text-xs text-slate-300' }, (d.mime || '') + ' · Download'));
