@@ -1,6 +1,6 @@
 /** Tailwind 3 build for Aviary. Run `make assets`; the output (static/css/app.css) is committed. */
 module.exports = {
-  content: ['./views/**/*.templ', './views/**/*.go', './web/**/*.go', './static/js/app.js'],
+  content: ['./views/**/*.templ', './views/**/*.go', './web/**/*.go', './static/js/*.js'],
   darkMode: 'media',
   theme: {
     extend: {

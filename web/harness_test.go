@@ -39,8 +39,8 @@ type testEnv struct {
 type envOptions struct {
 	dialect  migrations.Dialect
 	baseURL  string
-	dbURL    string // an existing database instead of a fresh one
-	resolver *chirp.Resolver
+	dbURL    string          // an existing database instead of a fresh one
+	resolver *chirp.Resolver // resolves media at render time (nil: none)
 }
 
 // newTestEnv builds the app through web.New on a fresh Postgres database (or the dialect asked).

@@ -26,6 +26,7 @@ func (s *Server) routes(app *fiber.App) {
 	public.post("/logout", s.signOut)
 
 	signedIn.get("/", s.showConversations)
+	signedIn.get("/conversations/:id", s.showConversation)
 	signedIn.get("/gallery", s.showGallery)
 	signedIn.get("/media/:mediaID", s.openMedia)
 
