@@ -41,6 +41,8 @@ type envOptions struct {
 	baseURL  string
 	dbURL    string          // an existing database instead of a fresh one
 	resolver *chirp.Resolver // resolves media at render time (nil: none)
+	// mediaOrigins are allowed to serve images and media (CSP); Chirp's by default.
+	mediaOrigins []string
 }
 
 // newTestEnv builds the app through web.New on a fresh Postgres database (or the dialect asked).
@@ -59,7 +61,7 @@ func newTestEnv(t *testing.T, opts ...func(*envOptions)) *testEnv {
 	logs := &syncBuffer{}
 	clock := &testClock{now: time.Now()}
 	app := New(Deps{
-		Config:   Config{BaseURL: o.baseURL, SecretKey: modelstest.SecretKey, MediaOrigins: []string{"https://media.buildwithchirp.com"}},
+		Config:   Config{BaseURL: o.baseURL, SecretKey: modelstest.SecretKey, MediaOrigins: append([]string{"https://media.buildwithchirp.com"}, o.mediaOrigins...)},
 		Store:    store,
 		Logger:   slog.New(slog.NewTextHandler(logs, nil)),
 		Now:      clock.Now,
