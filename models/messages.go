@@ -53,6 +53,8 @@ type messageScope struct {
 	args  []any
 	asc   bool // oldest first (exports and transcripts of a conversation)
 	empty bool // matches nothing (a phone lookup that found no contact)
+	// pgTSQuery is a Postgres text search (see pgTextPage).
+	pgTSQuery string
 }
 
 func (sc *messageScope) where(cond string, args ...any) {
@@ -104,22 +106,13 @@ func (s *Store) messagePage(ctx context.Context, sc messageScope, after *Cursor,
 	if sc.empty {
 		return nil, nil, nil
 	}
-	conds, args := append([]string{"1 = 1"}, sc.conds...), append([]any{}, sc.args...)
-	order, cmp := "DESC", "<"
-	if sc.asc {
-		order, cmp = "ASC", ">"
-	}
-	if after != nil {
-		conds = append(conds, "(m.sent_at, m.id) "+cmp+" (?, ?)")
-		args = append(args, after.SentAt.UTC(), after.ID)
-	}
-	args = append(args, limit+1)
 	var hits []MessageHit
-	err := s.db.WithContext(ctx).Raw(`SELECT m.id, m.chirp_message_id, m.conversation_id, a.app_id, a.name AS app_name,
-		c.channel, c.business_number, c.contact_number, m.direction, m.type, m.status, m.text, m.subject, m.sent_at
-		FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN apps a ON a.id = m.app_id
-		WHERE `+strings.Join(conds, " AND ")+`
-		ORDER BY m.sent_at `+order+`, m.id `+order+` LIMIT ?`, args...).Scan(&hits).Error
+	var err error
+	if sc.pgTSQuery != "" {
+		hits, err = s.pgTextPage(ctx, sc, after, limit+1)
+	} else {
+		hits, err = s.scan(ctx, "", sc.query(after, limit+1))
+	}
 	if err != nil {
 		return nil, nil, translate(err)
 	}
@@ -133,6 +126,78 @@ func (s *Store) messagePage(ctx context.Context, sc messageScope, after *Cursor,
 		return nil, nil, err
 	}
 	return hits, next, nil
+}
+
+// pgTextPage finds a page of a Postgres text search in one of two ways, because no single
+// plan is fast for both common and rare words. First it checks the text of the next
+// window of messages in page order (the other conditions applied): a word that is common
+// fills the page from there. Otherwise the GIN index lists every match, which is then few
+// enough to sort. Left to itself the planner walks the time index for rare prefixes too,
+// recomputing the tsvector of every message.
+func (s *Store) pgTextPage(ctx context.Context, sc messageScope, after *Cursor, n int) ([]MessageHit, error) {
+	window := max(500, 4*n)
+	inner := sc.query(after, window)
+	dir := sc.direction()
+	hits, err := s.scan(ctx, "", sqlQuery{
+		text: `SELECT * FROM (` + inner.text + `) m WHERE ` + pgTextDocument + ` @@ to_tsquery('simple', ?)
+			ORDER BY m.sent_at ` + dir + `, m.id ` + dir + ` LIMIT ?`,
+		args: append(inner.args, sc.pgTSQuery, n)})
+	if err != nil || len(hits) == n {
+		return hits, err
+	}
+	// Without other conditions the page is the top n of the matches: only those n rows
+	// are joined. The matches are materialized first so that no ORDER BY tempts the
+	// planner back onto the time index.
+	if len(sc.conds) == 0 {
+		top := sqlQuery{text: `SELECT id FROM text_hits m ORDER BY m.sent_at ` + dir + `, m.id ` + dir + ` LIMIT ?`, args: []any{n}}
+		if after != nil {
+			cmp := map[bool]string{true: ">", false: "<"}[sc.asc]
+			top = sqlQuery{text: `SELECT id FROM text_hits m WHERE (m.sent_at, m.id) ` + cmp + ` (?, ?) ORDER BY m.sent_at ` + dir + `, m.id ` + dir + ` LIMIT ?`,
+				args: []any{after.SentAt.UTC(), after.ID, n}}
+		}
+		sc.where("m.id IN ("+top.text+")", top.args...)
+	} else {
+		sc.where("m.id IN (SELECT id FROM text_hits)")
+	}
+	return s.scan(ctx, `WITH text_hits AS MATERIALIZED (SELECT m.id, m.sent_at FROM messages m WHERE `+pgTextDocument+` @@ to_tsquery('simple', ?)) `,
+		sc.query(after, n), sc.pgTSQuery)
+}
+
+type sqlQuery struct {
+	text string
+	args []any
+}
+
+func (sc messageScope) direction() string {
+	if sc.asc {
+		return "ASC"
+	}
+	return "DESC"
+}
+
+// query is the page query of the scope: its conditions, the cursor, order and limit.
+func (sc messageScope) query(after *Cursor, limit int) sqlQuery {
+	conds, args := append([]string{"1 = 1"}, sc.conds...), append([]any{}, sc.args...)
+	dir, cmp := sc.direction(), "<"
+	if sc.asc {
+		cmp = ">"
+	}
+	if after != nil {
+		conds = append(conds, "(m.sent_at, m.id) "+cmp+" (?, ?)")
+		args = append(args, after.SentAt.UTC(), after.ID)
+	}
+	return sqlQuery{text: `SELECT m.id, m.chirp_message_id, m.conversation_id, a.app_id, a.name AS app_name,
+		c.channel, c.business_number, c.contact_number, m.direction, m.type, m.status, m.text, m.subject, m.sent_at
+		FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN apps a ON a.id = m.app_id
+		WHERE ` + strings.Join(conds, " AND ") + `
+		ORDER BY m.sent_at ` + dir + `, m.id ` + dir + ` LIMIT ?`, args: append(args, limit)}
+}
+
+// scan runs a page query, with a WITH clause in front whose arguments come first.
+func (s *Store) scan(ctx context.Context, with string, q sqlQuery, withArgs ...any) ([]MessageHit, error) {
+	var hits []MessageHit
+	err := s.db.WithContext(ctx).Raw(with+q.text, append(withArgs, q.args...)...).Scan(&hits).Error
+	return hits, err
 }
 
 // attachMedia loads the media references of a page of messages in one query.

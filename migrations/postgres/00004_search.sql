@@ -1,12 +1,13 @@
 -- +goose Up
 -- Support lookup (issue 8). Text search uses a GIN index on the message text as a
 -- 'simple' tsvector (no stemming, no stop words: support staff search for exact words).
--- ASCII punctuation and typographic quotes/dashes are turned into spaces first, so that
--- e-mail addresses, URLs, hyphenated words and decimals are indexed as their words, the
--- way SQLite's unicode61 tokenizer splits them. models/search.go repeats this expression
--- exactly (the planner only uses the index for the same expression).
+-- The characters that make Postgres' parser keep compound tokens (e-mail addresses, URLs,
+-- hosts, paths, hyphenated words, decimals, signed numbers, tags, entities) are turned
+-- into spaces first, so that those are indexed as their words, the way SQLite's unicode61
+-- tokenizer splits them. Other punctuation already separates words. models/search.go
+-- repeats this expression exactly: the planner only uses the index for the same one.
 CREATE INDEX messages_text_search ON messages USING gin (
-    to_tsvector('simple', translate(text, E'!"#$%&''()*+,-./:;<=>?@[\\]^_`{|}~‘’“”…–—', '                                       '))
+    to_tsvector('simple', translate(text, '@./-:<>&_+', '          '))
 );
 
 -- Partial phone numbers ("4567", "555 12") match contact_digits anywhere: trigrams make
