@@ -4,7 +4,7 @@ SHELL := /bin/bash
 GO    ?= go
 PKGS  := ./...
 
-.PHONY: run build test check fmt generate assets bench soak clean
+.PHONY: run build test check fmt generate assets bench bench-search soak clean
 
 ## run: the demo — SQLite, the Chirp simulator and demo data, one process
 run:
@@ -49,6 +49,10 @@ node_modules: package.json package-lock.json
 ## bench: Go benchmarks and the load driver against a real server; writes BENCHMARKS.md
 bench:
 	$(GO) run ./cmd/aviarybench -out BENCHMARKS.md
+
+## bench-search: support lookup p50/p95 on Postgres with 1,000,000 seeded messages (~2 min)
+bench-search:
+	AVIARY_BENCH_LARGE=1 $(GO) test -run '^$$' -bench SearchLarge -benchtime 200x -timeout 30m ./models
 
 ## soak: the heavier resilience variants
 soak:

@@ -7,3 +7,6 @@ import "context"
 func WithSweepHook(ctx context.Context, hook func()) context.Context {
 	return context.WithValue(ctx, sweepHookKey{}, hook)
 }
+
+// PGTextDocumentForTest exposes the indexed text expression to the external tests.
+const PGTextDocumentForTest = pgTextDocument

@@ -31,6 +31,11 @@ func (s *Server) routes(app *fiber.App) {
 	signedIn.get("/media/:mediaID", s.openMedia)
 
 	support.get("/search", s.showSearch)
+	support.get("/search/export.:format", s.exportSearch)
+	support.get("/contacts/:number", s.showContact)
+	support.get("/contacts/:number/export.:format", s.exportContact)
+	support.get("/conversations/:id/export.:format", s.exportConversation)
+	support.get("/conversations/:id/transcript", s.showTranscript)
 
 	admin.get("/settings/retention", s.showRetentionForm)
 	admin.post("/settings/retention", s.updateRetention)

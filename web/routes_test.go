@@ -29,9 +29,11 @@ func requiredRole(path string) string {
 	return models.RoleViewer
 }
 
-// isExportPath reports routes that hand out data in bulk.
+// isExportPath reports routes that hand out data in bulk: exports and printable
+// transcripts are for support staff.
 func isExportPath(path string) bool {
-	return strings.Contains(path, "/export") || strings.HasSuffix(path, ".csv") || strings.HasSuffix(path, ".zip")
+	return strings.Contains(path, "/export") || strings.HasSuffix(path, ".csv") || strings.HasSuffix(path, ".json") ||
+		strings.HasSuffix(path, ".zip") || strings.HasSuffix(path, "/transcript")
 }
 
 // concretePath fills a route pattern's parameters with values that match no record.
