@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -86,16 +87,11 @@ func (s *Store) SaveMessage(ctx context.Context, appID int64, in IncomingMessage
 				msg.Media[i].ExpiresAt = &exp
 			}
 		}
-		if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&conv).Error; err != nil {
+		id, err := conversationID(tx, conv)
+		if err != nil {
 			return err
 		}
-		var stored Conversation
-		if err := tx.Where("app_id = ? AND channel = ? AND business_number = ? AND contact_number = ?",
-			conv.AppID, conv.Channel, conv.BusinessNumber, conv.ContactNumber).
-			Select("id").Take(&stored).Error; err != nil {
-			return err
-		}
-		conv.ID = stored.ID
+		conv.ID = id
 		msg.ConversationID = conv.ID
 		media := msg.Media
 		msg.Media = nil
@@ -127,6 +123,31 @@ func (s *Store) SaveMessage(ctx context.Context, appID int64, in IncomingMessage
 		return SaveResult{}, fmt.Errorf("models: save message %s: %w", in.ChirpMessageID, translate(err))
 	}
 	return res, nil
+}
+
+// conversationID finds the conversation of a message, creating it when it is new. Most
+// messages belong to a known conversation, so it looks first and inserts only on a miss
+// (the insert tolerates a concurrent one).
+func conversationID(tx *gorm.DB, conv Conversation) (int64, error) {
+	var stored Conversation
+	find := func() error {
+		return tx.Where("app_id = ? AND channel = ? AND business_number = ? AND contact_number = ?",
+			conv.AppID, conv.Channel, conv.BusinessNumber, conv.ContactNumber).Select("id").Take(&stored).Error
+	}
+	err := find()
+	if err == nil {
+		return stored.ID, nil
+	}
+	if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return 0, err
+	}
+	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&conv).Error; err != nil {
+		return 0, err
+	}
+	if conv.ID != 0 {
+		return conv.ID, nil
+	}
+	return stored.ID, find()
 }
 
 // touchConversation counts a new message and, when it is the newest, makes it the snippet.

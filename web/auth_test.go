@@ -13,13 +13,10 @@ import (
 	"github.com/aviaryhq/aviary/models"
 )
 
-// as returns a client signed in as a new user of the role, holding the CSRF token of
-// its new session (signing in replaces the token; the harness keeps the old one).
+// as returns a client signed in as a new user of the role (see signedIn).
 func (e *testEnv) as(role string) *client {
 	e.t.Helper()
-	c := e.signedIn(role)
-	c.get("/")
-	return c
+	return e.signedIn(role)
 }
 
 // audits lists the audit log, newest first.

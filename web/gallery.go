@@ -11,7 +11,7 @@ import (
 )
 
 // galleryPerPage is how many tiles one run of the gallery holds.
-const galleryPerPage = 40
+const galleryPerPage = 60
 
 // dateLayout is how dates travel in the gallery's URL (as <input type="date"> sends them).
 const dateLayout = "2006-01-02"

@@ -104,7 +104,7 @@ func TestGalleryInfiniteScrollReturnsEachOnce(t *testing.T) {
 	c := e.signedIn("viewer")
 	app := e.testApp("a")
 	at := time.Now().UTC().Add(-time.Hour)
-	const n = 95 // media sharing one timestamp, 5 per message
+	const n = 2*galleryPerPage + 15 // media sharing one timestamp, 5 per message: three runs
 	for i := range n / 5 {
 		var media []models.IncomingMedia
 		for j := range 5 {

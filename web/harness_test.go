@@ -114,16 +114,23 @@ type client struct {
 
 func (e *testEnv) client() *client { return &client{e: e, cookies: map[string]*http.Cookie{}} }
 
-// signedIn returns a client signed in as a new user of the role.
+// signedIn returns a client signed in as a new user role@example.com of the role.
 func (e *testEnv) signedIn(role string) *client {
 	e.t.Helper()
-	email := role + "@example.com"
+	return e.signedInAs(role+"@example.com", role)
+}
+
+// signedInAs creates a user and returns a client signed in as it, holding the CSRF token
+// of its new session (signing in replaces the token).
+func (e *testEnv) signedInAs(email, role string) *client {
+	e.t.Helper()
 	e.user(email, role)
 	c := e.client()
 	resp := c.login(email, "password-"+role)
 	if resp.StatusCode != http.StatusSeeOther {
 		e.t.Fatalf("sign in as %s: status %d", role, resp.StatusCode)
 	}
+	c.get("/")
 	return c
 }
 
