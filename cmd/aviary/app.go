@@ -40,18 +40,11 @@ func runApp(ctx context.Context, args []string, getenv func(string) string, stdi
 		}
 		secret = strings.TrimSpace(string(b))
 	}
-	cfg, err := loadConfig(getenv, true)
-	if err != nil {
-		return err
-	}
-	store, err := openStore(ctx, cfg)
+	cfg, store, err := openCurrent(ctx, getenv, true)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if err := requireCurrentSchema(ctx, store); err != nil {
-		return err
-	}
 	app, secret, err := store.CreateApp(ctx, models.NewApp{AppID: *id, Name: *name, Key: key, WebhookSecret: secret})
 	if err != nil {
 		return err

@@ -21,23 +21,34 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(getenv, true)
-	if err != nil {
-		return err
-	}
-	logger := slog.New(slog.NewTextHandler(stdout, nil))
-	store, err := openStore(ctx, cfg)
+	cfg, store, err := openCurrent(ctx, getenv, true)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if err := requireCurrentSchema(ctx, store); err != nil {
-		return err
-	}
+	logger := slog.New(slog.NewTextHandler(stdout, nil))
 	if n, err := store.CountUsers(ctx); err == nil && n == 0 {
 		fmt.Fprintln(stdout, "No users yet. Create the first admin with:\n  aviary user create --email you@example.com --role admin   (then type the password)")
 	}
 	return serve(ctx, cfg, store, logger, stdout, nil, nil)
+}
+
+// openCurrent reads the config and opens its database, refusing a schema that is behind
+// the binary (for every command but migrate).
+func openCurrent(ctx context.Context, getenv func(string) string, needSecret bool) (Config, *models.Store, error) {
+	cfg, err := loadConfig(getenv, needSecret)
+	if err != nil {
+		return Config{}, nil, err
+	}
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return Config{}, nil, err
+	}
+	if err := requireCurrentSchema(ctx, store); err != nil {
+		store.Close()
+		return Config{}, nil, err
+	}
+	return cfg, store, nil
 }
 
 // openStore opens the configured database.

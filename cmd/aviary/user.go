@@ -38,18 +38,11 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 	if err := models.CheckPassword(password); err != nil {
 		return err
 	}
-	cfg, err := loadConfig(getenv, false)
-	if err != nil {
-		return err
-	}
-	store, err := openStore(ctx, cfg)
+	_, store, err := openCurrent(ctx, getenv, false)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if err := requireCurrentSchema(ctx, store); err != nil {
-		return err
-	}
 	u, err := store.CreateUser(ctx, models.NewUser{Email: *email, Name: *name, Password: password, Role: *role})
 	if err != nil {
 		return err
