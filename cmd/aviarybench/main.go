@@ -44,6 +44,7 @@ type options struct {
 	ingestConc int
 	pgURL      string
 	goBench    bool
+	search     bool
 }
 
 func run(ctx context.Context, args []string) error {
@@ -57,6 +58,7 @@ func run(ctx context.Context, args []string) error {
 	fs.DurationVar(&o.duration, "duration", 8*time.Second, "length of each load phase")
 	fs.IntVar(&o.ingestConc, "ingest-concurrency", 16, "concurrent webhook senders")
 	fs.BoolVar(&o.goBench, "go-bench", true, "also run the Go benchmarks (go test -bench)")
+	fs.BoolVar(&o.search, "search", true, "also run the support-lookup benchmark on 1,000,000 messages (about 2 minutes)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -36,11 +36,12 @@ type runResult struct {
 }
 
 type report struct {
-	runs    []runResult
-	goBench string
-	started time.Time
-	took    time.Duration
-	pgVer   string
+	runs        []runResult
+	goBench     string
+	searchBench string
+	started     time.Time
+	took        time.Duration
+	pgVer       string
 }
 
 func measure(ctx context.Context, o options) (*report, error) {
@@ -74,6 +75,16 @@ func measure(ctx context.Context, o options) (*report, error) {
 			return nil, fmt.Errorf("go test -bench: %v: %s", err, out)
 		}
 		rep.goBench = benchLines(string(out))
+	}
+	if o.search {
+		fmt.Println("search at 1,000,000 messages…")
+		cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-bench", "SearchLarge", "-benchtime", "200x", "-timeout", "30m", "./models")
+		cmd.Env = append(os.Environ(), "AVIARY_BENCH_LARGE=1", "AVIARY_TEST_DATABASE_URL="+o.pgURL)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			return nil, fmt.Errorf("search benchmark: %v: %s", err, out)
+		}
+		rep.searchBench = benchLines(string(out))
 	}
 	rep.took = time.Since(rep.started)
 	return rep, nil

@@ -101,6 +101,9 @@ func (rep *report) markdown(o options) string {
 			"transaction, or caching the app row per request burst, would cut the round trips; a separate load-generating machine would also " +
 			"give a fairer figure.\n\n")
 	}
+	if rep.searchBench != "" {
+		w("Support lookup on Postgres with 1,000,000 messages (`BenchmarkSearchLarge`, 200 runs each; see the section above for the method; targets: phone p95 ≤ 20 ms, text p95 ≤ 100 ms, page 1,000 as fast as page 1):\n\n```\n%s\n```\n\n", rep.searchBench)
+	}
 	if rep.goBench != "" {
 		w("Go benchmarks (`go test -bench . ./chirp/`):\n\n```\n%s\n```\n\n", rep.goBench)
 	}
