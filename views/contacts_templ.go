@@ -92,7 +92,7 @@ func ContactPage(c Chrome, v ContactView) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var5 string
-					templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(channelLabel(ct.Channel))
+					templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(ChannelLabel(ct.Channel))
 					if templ_7745c5c3_Err != nil {
 						return templ.Error{Err: templ_7745c5c3_Err, FileName: `contacts.templ`, Line: 20, Col: 60}
 					}

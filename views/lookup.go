@@ -108,9 +108,3 @@ func mediaBadgeClass(state string) string {
 	return "badge bg-slate-100 text-slate-600 dark:bg-slate-700 dark:text-slate-300"
 }
 
-func channelLabel(ch string) string {
-	if ch == "whatsapp" {
-		return "WhatsApp"
-	}
-	return "SMS"
-}

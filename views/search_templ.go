@@ -504,7 +504,7 @@ func contactChip(ct ContactLink) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var18 string
-		templ_7745c5c3_Var18, templ_7745c5c3_Err = templ.JoinStringErrs(channelLabel(ct.Channel))
+		templ_7745c5c3_Var18, templ_7745c5c3_Err = templ.JoinStringErrs(ChannelLabel(ct.Channel))
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `search.templ`, Line: 128, Col: 85}
 		}
@@ -642,7 +642,7 @@ func hitList(hits []Hit) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var25 string
-			templ_7745c5c3_Var25, templ_7745c5c3_Err = templ.JoinStringErrs(channelLabel(h.Channel))
+			templ_7745c5c3_Var25, templ_7745c5c3_Err = templ.JoinStringErrs(ChannelLabel(h.Channel))
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `search.templ`, Line: 150, Col: 116}
 			}

@@ -155,7 +155,7 @@ func TranscriptPage(c Chrome, v TranscriptView) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var11 string
-		templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(channelLabel(v.Channel))
+		templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(ChannelLabel(v.Channel))
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `transcript.templ`, Line: 34, Col: 35}
 		}
