@@ -107,4 +107,3 @@ func mediaBadgeClass(state string) string {
 	}
 	return "badge bg-slate-100 text-slate-600 dark:bg-slate-700 dark:text-slate-300"
 }
-
