@@ -77,7 +77,7 @@ func TestHostileInputNeverBreaksAPage(t *testing.T) {
 	}
 }
 
-// fillParams replaces :params and wildcards in a route path.
+// fillParams replaces a route path's :params and wildcards with v (escaped; "x" for "").
 func fillParams(path, v string) string {
 	parts := strings.Split(path, "/")
 	for i, p := range parts {

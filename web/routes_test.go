@@ -36,19 +36,8 @@ func isExportPath(path string) bool {
 		strings.HasSuffix(path, ".zip") || strings.HasSuffix(path, "/transcript")
 }
 
-// concretePath fills a route pattern's parameters with values that match no record.
-func concretePath(pattern string) string {
-	parts := strings.Split(pattern, "/")
-	for i, p := range parts {
-		switch {
-		case strings.HasPrefix(p, ":"), strings.HasPrefix(p, "+"):
-			parts[i] = "999999"
-		case p == "*":
-			parts[i] = "nothing-here"
-		}
-	}
-	return strings.Join(parts, "/")
-}
+// concretePath fills a route pattern's parameters with a value that matches no record.
+func concretePath(pattern string) string { return fillParams(pattern, "999999") }
 
 // routeProblems walks every route of the app as anonymous, viewer, support and admin,
 // and lists every answer that does not match the route's required role.
