@@ -3,7 +3,6 @@ package models
 import (
 	"context"
 	"fmt"
-	"strings"
 )
 
 // Record appends an event to the audit log. The time is set by the store.
@@ -20,11 +19,4 @@ func (s *Store) Record(ctx context.Context, ev AuditEvent) error {
 		return fmt.Errorf("models: record audit %s: %w", ev.Action, translate(err))
 	}
 	return nil
-}
-
-// cleanText makes user-supplied text storable in every database: valid UTF-8, no NUL
-// bytes, at most n runes.
-func cleanText(s string, n int) string {
-	s = strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
-	return truncateRunes(s, n)
 }

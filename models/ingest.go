@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/aviaryhq/aviary/migrations"
 
@@ -173,14 +172,6 @@ func snippetOf(m Message) string {
 	return truncateRunes(text, snippetLen)
 }
 
-func truncateRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
-}
-
 // prepareMessage validates an incoming message and builds its rows.
 func (s *Store) prepareMessage(appID int64, in IncomingMessage) (Message, Conversation, error) {
 	if in.ChirpMessageID == "" || len(in.ChirpMessageID) > 128 {
@@ -225,7 +216,7 @@ func (s *Store) prepareMessage(appID int64, in IncomingMessage) (Message, Conver
 		msgType = "text"
 	}
 	msg := Message{AppID: appID, ChirpMessageID: in.ChirpMessageID, Direction: in.Direction, Type: msgType,
-		Text: strings.ToValidUTF8(in.Text, "\uFFFD"), Subject: strings.ToValidUTF8(in.Subject, "\uFFFD"),
+		Text: cleanText(in.Text, maxTextRunes), Subject: cleanText(in.Subject, 1000),
 		Status: status, SentAt: sent, ReceivedAt: now}
 	for i, m := range in.Media {
 		row, err := mediaRow(appID, in.Channel, i, sent, m)
@@ -259,7 +250,7 @@ func mediaRow(appID int64, channel string, pos int, created time.Time, m Incomin
 		return Media{}, fmt.Errorf("media %d is malformed: %w", pos, ErrInvalid)
 	}
 	row := Media{AppID: appID, Channel: channel, Position: pos, Kind: m.Kind, MimeType: m.MimeType,
-		SizeBytes: m.SizeBytes, Filename: strings.ToValidUTF8(m.Filename, "\uFFFD"), Caption: strings.ToValidUTF8(m.Caption, "\uFFFD"),
+		SizeBytes: m.SizeBytes, Filename: cleanText(m.Filename, 500), Caption: cleanText(m.Caption, maxTextRunes),
 		SHA256: m.SHA256, IsVoiceNote: m.IsVoiceNote, CreatedAt: created}
 	if m.MediaID != "" {
 		id := m.MediaID
@@ -328,7 +319,7 @@ func (s *Store) ApplyStatus(ctx context.Context, appID int64, ch StatusChange) e
 				updates["failed_at"] = at
 			}
 			if ch.ErrorMessage != "" {
-				updates["error_message"] = truncateRunes(ch.ErrorMessage, 500)
+				updates["error_message"] = cleanText(ch.ErrorMessage, 500)
 			}
 		}
 		if rank > statusRank(m.Status) {

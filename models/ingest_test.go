@@ -246,3 +246,22 @@ func TestMediaStateRecording(t *testing.T) {
 		}
 	})
 }
+
+func TestSaveMessageCleansTextTheDatabaseWouldRefuse(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		app := testApp(t, s, "g")
+		m := inbound("msg_nul", time.Now(), models.IncomingMedia{MediaID: "med_nul", Kind: models.KindImage, Caption: "cap\x00tion", Filename: "a\xffb.jpg"})
+		m.Text = "hel\x00lo \xff"
+		if _, err := s.SaveMessage(ctx, app.ID, m); err != nil {
+			t.Fatalf("text with NUL and invalid UTF-8 refused: %v", err)
+		}
+		db, _ := s.SQLDB()
+		var text, caption, filename string
+		_ = db.QueryRow(`SELECT text FROM messages`).Scan(&text)
+		_ = db.QueryRow(`SELECT caption, filename FROM media`).Scan(&caption, &filename)
+		if text != "hello \uFFFD" || caption != "caption" || filename != "a\uFFFDb.jpg" {
+			t.Errorf("stored %q, %q, %q", text, caption, filename)
+		}
+	})
+}
