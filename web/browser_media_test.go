@@ -32,15 +32,8 @@ func newSeededEnv(t *testing.T, opts chirpsim.SeedOptions) *seededEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(sim.Close)
-	var e *testEnv
-	onGone := func(ctx context.Context, ref chirp.Ref) {
-		if a, err := e.store.AppByAppID(ctx, ref.AppID); err == nil {
-			_ = e.store.MarkMediaGone(ctx, a.ID, ref.MediaID)
-		}
-	}
-	res := chirp.NewResolver(chirp.NewClient(sim.URL()), chirp.ResolverConfig{Now: sim.Now, PerKeyPerMin: -1, OnGone: onGone})
-	// The CSP must allow the simulator's presigned URLs, as the demo's does.
-	e = newTestEnv(t, func(o *envOptions) { o.resolver, o.mediaOrigins = res, []string{sim.URL()} })
+	// The resolver runs on the simulator's clock, so moving it ages URLs for both.
+	e := newTestEnv(t, withSim(sim, chirp.ResolverConfig{Now: sim.Now, PerKeyPerMin: -1}))
 	se := &seededEnv{testEnv: e, sim: sim, base: e.listen(), apps: map[string]chirpsim.App{}}
 	secrets := map[string]string{}
 	for _, name := range []string{"sms", "wa"} {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 	"github.com/aviaryhq/aviary/chirp"
+	"github.com/aviaryhq/aviary/chirp/chirpsim"
 	"github.com/aviaryhq/aviary/migrations"
 	"github.com/aviaryhq/aviary/models"
 	"github.com/aviaryhq/aviary/models/modelstest"
@@ -43,6 +44,16 @@ type envOptions struct {
 	resolver *chirp.Resolver // resolves media at render time (nil: none)
 	// mediaOrigins are allowed to serve images and media (CSP); Chirp's by default.
 	mediaOrigins []string
+	// sim, when set, is the Chirp API: the env builds a resolver on it with resolverCfg,
+	// records gone media as serve does (then calls resolverCfg.OnGone, if any) and lets
+	// the CSP allow the simulator's presigned URLs.
+	sim         *chirpsim.Sim
+	resolverCfg chirp.ResolverConfig
+}
+
+// withSim makes the simulator the env's Chirp API.
+func withSim(sim *chirpsim.Sim, cfg chirp.ResolverConfig) func(*envOptions) {
+	return func(o *envOptions) { o.sim, o.resolverCfg = sim, cfg }
 }
 
 // newTestEnv builds the app through web.New on a fresh Postgres database (or the dialect asked).
@@ -59,6 +70,17 @@ func newTestEnv(t *testing.T, opts ...func(*envOptions)) *testEnv {
 		store = modelstest.Open(t, o.dialect)
 	}
 	logs := &syncBuffer{}
+	if o.sim != nil {
+		cfg, hook, record := o.resolverCfg, o.resolverCfg.OnGone, GoneRecorder(store, slog.New(slog.NewTextHandler(logs, nil)))
+		cfg.OnGone = func(ctx context.Context, ref chirp.Ref) {
+			record(ctx, ref)
+			if hook != nil {
+				hook(ctx, ref)
+			}
+		}
+		o.resolver = chirp.NewResolver(chirp.NewClient(o.sim.URL()), cfg)
+		o.mediaOrigins = append(o.mediaOrigins, o.sim.URL())
+	}
 	clock := &testClock{now: time.Now()}
 	app := New(Deps{
 		Config:   Config{BaseURL: o.baseURL, SecretKey: modelstest.SecretKey, MediaOrigins: append([]string{"https://media.buildwithchirp.com"}, o.mediaOrigins...)},

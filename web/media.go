@@ -70,10 +70,11 @@ func (s *Server) lookupMedia(c *fiber.Ctx) (views.MediaItem, error) {
 		return item, nil
 	}
 	// An "expired" mark from the sweeper is confirmed with Chirp once more here.
-	ref, err := s.refFor(mw.App, mw.Media)
+	ref, err := s.appRef(mw.App)
 	if err != nil {
 		return views.MediaItem{}, err
 	}
+	ref.MediaID = *mw.MediaID
 	rctx, cancel := context.WithTimeout(ctx, mediaResolveTimeout)
 	defer cancel()
 	res := s.resolver.Resolve(rctx, ref)
@@ -103,6 +104,7 @@ func (s *Server) mediaItems(ctx context.Context, rows []models.Media) ([]views.M
 	var refs []chirp.Ref
 	var idx []int
 	var apps map[int64]models.App
+	appRefs := map[int64]chirp.Ref{} // each app's key is opened once per render
 	for i, m := range rows {
 		items[i] = s.itemFor(m, org.MediaRetentionDays)
 		if items[i].State != views.MediaPending || s.resolver == nil {
@@ -113,11 +115,19 @@ func (s *Server) mediaItems(ctx context.Context, rows []models.Media) ([]views.M
 				return nil, err
 			}
 		}
-		ref, err := s.refFor(apps[m.AppID], m)
-		if err != nil {
+		ref, ok := appRefs[m.AppID]
+		if !ok {
+			ref, err = s.appRef(apps[m.AppID])
+			if err != nil {
+				s.log.Error("cannot open an app key", "app", m.AppID, "err", err)
+			}
+			appRefs[m.AppID] = ref
+		}
+		if ref.AppKey == "" {
 			items[i].State = views.MediaUnavailable
 			continue
 		}
+		ref.MediaID = *m.MediaID
 		refs, idx = append(refs, ref), append(idx, i)
 	}
 	if len(refs) == 0 {
@@ -153,16 +163,17 @@ func (s *Server) itemFor(m models.Media, retentionDays int) views.MediaItem {
 	return it
 }
 
-// refFor is the resolver's reference for a media: always the key of the app that received it.
-func (s *Server) refFor(app models.App, m models.Media) (chirp.Ref, error) {
-	if app.ID == 0 || m.MediaID == nil {
-		return chirp.Ref{}, errors.New("web: media without app or id")
+// appRef is the resolver's reference for an app's media, without the media id: media
+// are always fetched with the key of the app that received them.
+func (s *Server) appRef(app models.App) (chirp.Ref, error) {
+	if app.ID == 0 {
+		return chirp.Ref{}, errors.New("web: media of an unknown app")
 	}
 	key, err := s.store.AppKey(app)
 	if err != nil {
 		return chirp.Ref{}, err
 	}
-	return chirp.Ref{AppID: app.AppID, AppKey: key, MediaID: *m.MediaID}, nil
+	return chirp.Ref{AppID: app.AppID, AppKey: key}, nil
 }
 
 // applyResult sets an item's state from the resolver's answer.
@@ -193,35 +204,18 @@ func (s *Server) applyResult(it *views.MediaItem, res chirp.Result) {
 // expired mark was wrong, or why a call failed. Gone answers are recorded by the
 // resolver's OnGone.
 func (s *Server) recordAnswers(ctx context.Context, rows []models.Media, results []chirp.Result) {
-	type answer struct {
-		appID   int64
-		mediaID string
-		expires time.Time
-		errMsg  string
-	}
-	var todo []answer
 	for i, res := range results {
 		m := rows[i]
-		switch res.State {
-		case chirp.StateReady:
-			if !m.ExpiryFromChirp || m.ExpiredAt != nil {
-				todo = append(todo, answer{appID: m.AppID, mediaID: *m.MediaID, expires: res.Media.ExpiresAt})
-			}
-		case chirp.StateUnavailable:
-			if res.Err != nil {
-				todo = append(todo, answer{appID: m.AppID, mediaID: *m.MediaID, errMsg: res.Err.Error()})
-			}
-		}
-	}
-	for _, a := range todo {
 		var err error
-		if a.errMsg != "" {
-			err = s.store.RecordMediaError(ctx, a.appID, a.mediaID, a.errMsg)
-		} else {
-			err = s.store.RecordMediaAnswer(ctx, a.appID, a.mediaID, a.expires)
+		switch {
+		case res.State == chirp.StateReady && (!m.ExpiryFromChirp || m.ExpiredAt != nil):
+			err = s.store.RecordMediaAnswer(ctx, m.AppID, *m.MediaID, res.Media.ExpiresAt)
+		case res.State == chirp.StateUnavailable && res.Err != nil && res.Err.Error() != m.LastError:
+			// Written when the reason changes, not on every render while Chirp is failing.
+			err = s.store.RecordMediaError(ctx, m.AppID, *m.MediaID, res.Err.Error())
 		}
 		if err != nil {
-			s.log.Warn("recording a Chirp answer failed", "media", a.mediaID, "err", err)
+			s.log.Warn("recording a Chirp answer failed", "media", *m.MediaID, "err", err)
 		}
 	}
 }

@@ -22,12 +22,11 @@ type mediaEnv struct {
 	sim   *chirpsim.Sim
 	apps  map[string]chirpsim.App // by name
 	gone  chan string
-	rcfg  chirp.ResolverConfig
 	seq   int
 	viewr *client
 }
 
-func newMediaEnv(t *testing.T, cfg chirp.ResolverConfig, opts ...func(*envOptions)) *mediaEnv {
+func newMediaEnv(t *testing.T) *mediaEnv {
 	t.Helper()
 	sim, err := chirpsim.Start(chirpsim.Options{})
 	if err != nil {
@@ -35,22 +34,8 @@ func newMediaEnv(t *testing.T, cfg chirp.ResolverConfig, opts ...func(*envOption
 	}
 	t.Cleanup(sim.Close)
 	me := &mediaEnv{sim: sim, apps: map[string]chirpsim.App{}, gone: make(chan string, 100)}
-	var holder struct{ e *testEnv }
-	cfg.OnGone = func(ctx context.Context, ref chirp.Ref) {
-		app, err := holder.e.store.AppByAppID(ctx, ref.AppID)
-		if err == nil {
-			err = holder.e.store.MarkMediaGone(ctx, app.ID, ref.MediaID)
-		}
-		if err != nil {
-			t.Errorf("OnGone: %v", err)
-		}
-		me.gone <- ref.MediaID
-	}
-	me.rcfg = cfg
-	res := chirp.NewResolver(chirp.NewClient(sim.URL(), chirp.WithTimeout(2*time.Second)), cfg)
-	opts = append(opts, func(o *envOptions) { o.resolver = res })
-	me.testEnv = newTestEnv(t, opts...)
-	holder.e = me.testEnv
+	notify := func(_ context.Context, ref chirp.Ref) { me.gone <- ref.MediaID }
+	me.testEnv = newTestEnv(t, withSim(sim, chirp.ResolverConfig{OnGone: notify}))
 	for _, name := range []string{"sms", "wa"} {
 		a := sim.AddApp("Demo "+name, false)
 		me.apps[name] = a
@@ -85,7 +70,7 @@ func (me *mediaEnv) viewer() *client {
 func (me *mediaEnv) mediaCalls(id string) int { return me.sim.Counters().Media[id] }
 
 func TestOpenMediaRedirectsToAFreshURL(t *testing.T) {
-	me := newMediaEnv(t, chirp.ResolverConfig{})
+	me := newMediaEnv(t)
 	id := me.addImage("wa", time.Now().Add(-time.Hour))
 	resp := me.viewer().get("/media/" + id)
 	if resp.StatusCode != http.StatusFound {
@@ -119,7 +104,7 @@ func TestOpenMediaRedirectsToAFreshURL(t *testing.T) {
 }
 
 func TestOpenMediaNeedsSignIn(t *testing.T) {
-	me := newMediaEnv(t, chirp.ResolverConfig{})
+	me := newMediaEnv(t)
 	id := me.addImage("wa", time.Now())
 	if resp := me.client().get("/media/" + id); resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("signed-out /media = %d, want 401", resp.StatusCode)
@@ -127,7 +112,7 @@ func TestOpenMediaNeedsSignIn(t *testing.T) {
 }
 
 func TestGoneMediaIsMarkedAndNeverAskedAgain(t *testing.T) {
-	me := newMediaEnv(t, chirp.ResolverConfig{})
+	me := newMediaEnv(t)
 	id := me.addImage("sms", time.Now().AddDate(0, 0, -100)) // past the sim's 90-day retention
 	for i := 0; i < 3; i++ {
 		resp := me.viewer().get("/media/" + id)
@@ -155,7 +140,7 @@ func TestGoneMediaIsMarkedAndNeverAskedAgain(t *testing.T) {
 }
 
 func TestTransientFailuresAreUnavailableNeverGone(t *testing.T) {
-	me := newMediaEnv(t, chirp.ResolverConfig{})
+	me := newMediaEnv(t)
 	ids := []string{me.addImage("wa", time.Now()), me.addImage("wa", time.Now())}
 	me.sim.SetFaults(chirpsim.Faults{ErrorRate: 1})
 	for _, id := range ids {
@@ -181,7 +166,7 @@ func TestTransientFailuresAreUnavailableNeverGone(t *testing.T) {
 }
 
 func TestEachMediaIsFetchedWithItsOwnAppKey(t *testing.T) {
-	me := newMediaEnv(t, chirp.ResolverConfig{})
+	me := newMediaEnv(t)
 	a := me.addImage("sms", time.Now())
 	b := me.addImage("wa", time.Now())
 	for _, id := range []string{a, b} {
@@ -196,7 +181,7 @@ func TestEachMediaIsFetchedWithItsOwnAppKey(t *testing.T) {
 }
 
 func TestDownloadSendsTheOriginalAsAnAttachment(t *testing.T) {
-	me := newMediaEnv(t, chirp.ResolverConfig{})
+	me := newMediaEnv(t)
 	id := me.addImage("wa", time.Now())
 	resp := me.viewer().get("/media/" + id + "?download=1")
 	body := readBody(t, resp)
@@ -213,7 +198,7 @@ func TestDownloadSendsTheOriginalAsAnAttachment(t *testing.T) {
 }
 
 func TestLegacyAndUnknownMedia(t *testing.T) {
-	me := newMediaEnv(t, chirp.ResolverConfig{})
+	me := newMediaEnv(t)
 	old := sampleMessage("msg_legacy1", chirpsim.ShapeSMSOld, time.Now())
 	if resp := postWebhook(me.testEnv, me.apps["sms"].ID, hookSecret, chirpsim.BuildMessagePayload(chirpsim.ShapeSMSOld, old)); resp.StatusCode != 200 {
 		t.Fatalf("legacy webhook: %d", resp.StatusCode)
@@ -236,7 +221,7 @@ func TestLegacyAndUnknownMedia(t *testing.T) {
 }
 
 func TestSweptMediaIsConfirmedOnceAndUnmarked(t *testing.T) {
-	me := newMediaEnv(t, chirp.ResolverConfig{})
+	me := newMediaEnv(t)
 	id := me.addImage("wa", time.Now())
 	db, _ := me.store.SQLDB()
 	if _, err := db.Exec(`UPDATE media SET expired_at = now() WHERE media_id = $1`, id); err != nil {
@@ -252,7 +237,7 @@ func TestSweptMediaIsConfirmedOnceAndUnmarked(t *testing.T) {
 
 // TestRenderResolution drives the page-level batch resolution directly.
 func TestRenderResolution(t *testing.T) {
-	me := newMediaEnv(t, chirp.ResolverConfig{})
+	me := newMediaEnv(t)
 	var rows []models.Media
 	for i := 0; i < 60; i++ {
 		me.addImage([]string{"sms", "wa"}[i%2], time.Now().Add(-time.Duration(i)*time.Minute))
@@ -311,7 +296,7 @@ func TestRenderResolution(t *testing.T) {
 }
 
 func TestSlowChirpGivesPendingTilesWithinTheDeadline(t *testing.T) {
-	me := newMediaEnv(t, chirp.ResolverConfig{})
+	me := newMediaEnv(t)
 	id := me.addImage("wa", time.Now())
 	me.sim.SetLatency(3 * time.Second)
 	m, err := me.store.MediaByMediaID(context.Background(), id)
@@ -329,5 +314,44 @@ func TestSlowChirpGivesPendingTilesWithinTheDeadline(t *testing.T) {
 	}
 	if items[0].State != views.MediaPending || items[0].Src() != "/media/"+id {
 		t.Errorf("slow media: state %s src %s, want pending via /media/:id", items[0].State, items[0].Src())
+	}
+}
+
+// TestFailingChirpIsRecordedOncePerReason: while Chirp keeps failing the same way,
+// renders do not rewrite the media row each time.
+func TestFailingChirpIsRecordedOncePerReason(t *testing.T) {
+	me := newMediaEnv(t)
+	id := me.addImage("wa", time.Now())
+	me.sim.SetFaults(chirpsim.Faults{ErrorRate: 1})
+	srv := newServer(Deps{Store: me.store, Resolver: chirp.NewResolver(chirp.NewClient(me.sim.URL()), chirp.ResolverConfig{}), Config: Config{SecretKey: []byte("x")}})
+	db, _ := me.store.SQLDB()
+	checked := func() (lastErr string, at time.Time) {
+		if err := db.QueryRow(`SELECT last_error, last_checked_at FROM media WHERE media_id = $1`, id).Scan(&lastErr, &at); err != nil {
+			t.Fatal(err)
+		}
+		return lastErr, at
+	}
+	render := func() views.MediaState {
+		m, err := me.store.MediaByMediaID(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		items, err := srv.mediaItems(context.Background(), []models.Media{m.Media})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return items[0].State
+	}
+	if st := render(); st != views.MediaUnavailable {
+		t.Fatalf("state %s, want unavailable", st)
+	}
+	firstErr, firstAt := checked()
+	if firstErr == "" {
+		t.Fatal("the failure was not recorded")
+	}
+	time.Sleep(10 * time.Millisecond)
+	render()
+	if _, at := checked(); !at.Equal(firstAt) {
+		t.Errorf("a second render with the same failure rewrote the row (%v → %v)", firstAt, at)
 	}
 }

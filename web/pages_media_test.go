@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -28,14 +27,7 @@ func newPagesEnv(t *testing.T) *pagesEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(sim.Close)
-	var e *testEnv
-	onGone := func(ctx context.Context, ref chirp.Ref) { // as cmd/aviary wires it
-		if a, err := e.store.AppByAppID(ctx, ref.AppID); err == nil {
-			_ = e.store.MarkMediaGone(ctx, a.ID, ref.MediaID)
-		}
-	}
-	resolver := chirp.NewResolver(chirp.NewClient(sim.URL()), chirp.ResolverConfig{RenderDeadline: 5 * time.Second, PerKeyPerMin: -1, OnGone: onGone})
-	e = newTestEnv(t, func(o *envOptions) { o.resolver = resolver })
+	e := newTestEnv(t, withSim(sim, chirp.ResolverConfig{RenderDeadline: 5 * time.Second, PerKeyPerMin: -1}))
 	app := sim.AddApp("Pages", false)
 	e.chirpApp(app.ID, app.Key, "whsec_media_env_secret")
 	return &pagesEnv{testEnv: e, sim: sim, app: app}

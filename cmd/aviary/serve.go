@@ -76,15 +76,7 @@ func newResolver(cfg Config, store *models.Store, logger *slog.Logger, reg prome
 	client := chirp.NewClient(cfg.ChirpAPIURL)
 	return chirp.NewResolver(client, chirp.ResolverConfig{
 		Registerer: reg,
-		OnGone: func(ctx context.Context, ref chirp.Ref) {
-			app, err := store.AppByAppID(ctx, ref.AppID)
-			if err == nil {
-				err = store.MarkMediaGone(ctx, app.ID, ref.MediaID)
-			}
-			if err != nil {
-				logger.Error("could not record gone media", "media", ref.MediaID, "err", err)
-			}
-		},
+		OnGone:     web.GoneRecorder(store, logger),
 	})
 }
 
