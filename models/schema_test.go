@@ -2,7 +2,6 @@ package models_test
 
 import (
 	"context"
-	"database/sql"
 	"slices"
 	"testing"
 
@@ -131,5 +130,4 @@ func TestEmptyDatabaseIsBehind(t *testing.T) {
 	if !st.Behind() || st.Current != 0 {
 		t.Errorf("empty database status = %+v, want behind at 0", st)
 	}
-	var _ *sql.DB
 }

@@ -100,6 +100,10 @@ func TestWebhookEveryShapeEndToEnd(t *testing.T) {
 			if resp := postWebhook(e, hookAppID, hookSecret, []byte(`{"event":"contacts.updated","data":{}}`)); resp.StatusCode != 200 {
 				t.Errorf("ignored event: %d", resp.StatusCode)
 			}
+			if m := readBody(t, e.client().get("/metrics")); !strings.Contains(m, `aviary_webhooks_total{outcome="ignored"} 1`) ||
+				!strings.Contains(m, `aviary_webhooks_total{outcome="duplicate"} 8`) {
+				t.Errorf("webhook outcomes not counted:\n%s", grepLines(m, "aviary_webhooks_total"))
+			}
 			assertNoStoredURLs(t, e)
 		})
 	}
